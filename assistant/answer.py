@@ -172,25 +172,37 @@ class ExtractiveAnswerer:
             return prompts.ABSTAIN, [], True
 
         best = candidates[0]
-        chosen: list[tuple[Paragraph, Hit, int, int]] = [
-            (best.hit.paragraph, best.hit, best.start, best.end)
-        ]
-        used = {best.hit.paragraph.paragraph_id}
+        chosen: list[tuple[Paragraph, Hit, int, int]] = []
+        used: set[str] = set()
+
+        def take(paragraph: Paragraph, hit: Hit, start: int, end: int) -> None:
+            if paragraph.paragraph_id not in used and len(chosen) < s.max_citations:
+                chosen.append((paragraph, hit, start, end))
+                used.add(paragraph.paragraph_id)
+
         if _LIST_Q.search(question):
-            for sib in self._list_siblings(best):
-                if sib.paragraph_id not in used and len(chosen) < s.max_citations:
-                    chosen.append((sib, best.hit, 0, len(sib.text)))
-                    used.add(sib.paragraph_id)
-        for cand in candidates[1:]:
-            if len(chosen) >= min(3, s.max_citations) and not _LIST_Q.search(question):
-                break
-            if len(chosen) >= s.max_citations:
-                break
-            pid = cand.hit.paragraph.paragraph_id
-            if pid in used or cand.coverage < s.min_term_coverage or cand.score < 0.8 * best.score:
-                continue
-            chosen.append((cand.hit.paragraph, cand.hit, cand.start, cand.end))
-            used.add(pid)
+            # Up to two lists (from different documents) whose evidence is close to the best.
+            listed_docs: list[str] = []
+            for cand in candidates:
+                if len(listed_docs) == 2 or cand.score < 0.85 * best.score:
+                    break
+                doc_id = cand.hit.paragraph.doc_id
+                if doc_id in listed_docs or cand.coverage < s.min_term_coverage:
+                    continue
+                siblings = self._list_siblings(cand)
+                if not siblings and cand is not best:
+                    continue
+                listed_docs.append(doc_id)
+                take(cand.hit.paragraph, cand.hit, cand.start, cand.end)
+                for sib in siblings[: s.max_citations // 2 - 1]:
+                    take(sib, cand.hit, 0, len(sib.text))
+        else:
+            take(best.hit.paragraph, best.hit, best.start, best.end)
+            for cand in candidates[1:]:
+                if len(chosen) >= 3 or cand.score < 0.8 * best.score:
+                    break
+                if cand.coverage >= s.min_term_coverage:
+                    take(cand.hit.paragraph, cand.hit, cand.start, cand.end)
         return self._compose(chosen)
 
     def _compose(self, chosen: list[tuple[Paragraph, Hit, int, int]]) -> tuple[str, list[Citation], bool]:

@@ -71,7 +71,7 @@ class Settings(BaseSettings):
         6, ge=1, le=50, description="Best fused paragraphs the answerer reads."
     )
     max_citations: int = Field(
-        8, ge=1, le=30, description="Most citations (and answer statements) in one answer."
+        16, ge=1, le=40, description="Most citations (and answer statements) in one answer."
     )
     min_term_coverage: float = Field(
         0.5,

@@ -166,7 +166,7 @@ def mark_lost_bullets(pages: list[list[str]]) -> list[list[str]]:
     lost = re.compile(r"^ (?=[A-ZÅÄÖ])")
     content = [ln for page in pages for ln in page if ln.strip()]
     indented = sum(1 for ln in content if lost.match(ln))
-    if not indented or indented > 0.3 * len(content):
+    if not indented or indented > 0.4 * len(content):
         return pages
     return [[f"{BULLET} {ln.strip()}" if lost.match(ln) else ln for ln in page] for page in pages]
 

@@ -76,10 +76,15 @@ def _read_text(data: bytes) -> RawDocument:
         ) from exc
     if "\x00" in text:
         raise IngestError("Filen ser ut att vara binär, inte text.", "NUL bytes in text file")
-    pages = [p for p in _TEXT_PAGE_BREAK.split(text)]
+    return RawDocument(pages=split_text_pages(text), layout="text")
+
+
+def split_text_pages(text: str) -> list[str]:
+    """Pages of already-extracted text: form feeds, or runs of three or more blank lines."""
+    pages = _TEXT_PAGE_BREAK.split(text)
     while pages and not pages[-1].strip():
         pages.pop()
-    return RawDocument(pages=pages or [text], layout="text")
+    return pages or [text]
 
 
 def _read_pdf(data: bytes) -> RawDocument:

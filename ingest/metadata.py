@@ -124,9 +124,11 @@ def guess_metadata(raw_pages: list[str], pdf_title: str = "") -> dict[str, str]:
     organisation = org_counts.most_common(1)[0][0] if org_counts else ""
 
     title = _guess_title(lines, pdf_title)
-    header = re.search(r"(Sammanträdesdatum|Protokoll)[^\n]*\n(?:\s*\n)*([^\n]{3,80})", full)
+    # A protocol's page header names the body: "Protokoll / Sammanträdesdatum / <body> <date>".
+    header = re.search(r"\b(Sammanträdesdatum|Protokoll)\b", full)
+    header_area = full[header.start() : header.start() + 200] if header else ""
     body = ""
-    for area in ((header.group(0) if header else ""), title, head, full):
+    for area in (header_area, title, head, full):
         hits = []
         for canonical, pattern in _BODIES:
             m = re.search(pattern, area)

@@ -1,0 +1,89 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.service import Paragraf
+from index.store import IndexMismatchError
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEEDS, FakeEmbedder
+
+
+def _copy_seeds(dest: Path, names: list[str] | None = None) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for src in SEEDS.iterdir():
+        if names is None or any(src.name.startswith(n) for n in names):
+            shutil.copy(src, dest / src.name)
+    return dest
+
+
+def test_reingest_of_unchanged_files_does_nothing(app: Paragraf, fake_embedder: FakeEmbedder, tmp_path: Path):
+    corpus = _copy_seeds(tmp_path / "c")
+    first = ingest_paths([corpus], app.index)
+    calls = fake_embedder.passage_calls
+    second = ingest_paths([corpus], app.index)
+    assert first.count("added") == 5
+    assert second.count("unchanged") == 5 and second.paragraphs == 0
+    assert fake_embedder.passage_calls == calls  # nothing embedded again
+
+
+def test_changed_file_replaces_its_paragraphs_without_duplicates(app: Paragraf, tmp_path: Path):
+    corpus = _copy_seeds(tmp_path / "c", ["000"])
+    ingest_paths([corpus], app.index)
+    doc = corpus / "000_ee3bcc82b85d44b3.txt"
+    before = app.index.document("000_ee3bcc82b85d44b3")[1]
+    doc.write_text(doc.read_text(encoding="utf-8").split("Förslag till beslut")[0], encoding="utf-8")
+    report = ingest_paths([corpus], app.index)
+    assert report.count("updated") == 1
+    meta, after = app.index.document("000_ee3bcc82b85d44b3")
+    assert len(after) < len(before) and meta.paragraph_count == len(after)
+    ids = [p.paragraph_id for p in after]
+    assert len(ids) == len(set(ids))
+    assert app.index._collection.count() == len(after)  # no orphan vectors left in Chroma
+    assert not any("Regiondirektören" in p.text for p in after)
+
+
+def test_document_can_be_removed(app: Paragraf, tmp_path: Path):
+    ingest_paths([_copy_seeds(tmp_path / "c", ["000", "004"])], app.index)
+    assert app.index.delete_document("004_f85ab3a437c3689b")
+    assert [d.doc_id for d in app.index.documents()] == ["000_ee3bcc82b85d44b3"]
+    assert app.index.paragraph("004_f85ab3a437c3689b:p1") is None
+    assert not app.index.delete_document("004_f85ab3a437c3689b")
+
+
+def test_bad_file_is_skipped_and_the_index_survives(app: Paragraf, tmp_path: Path):
+    corpus = _copy_seeds(tmp_path / "c", ["000"])
+    ingest_paths([corpus], app.index)
+    (corpus / "broken.pdf").write_bytes(b"%PDF-1.4 broken")
+    (corpus / "zero.txt").write_bytes(b"")
+    shutil.copy(SEEDS / "004_f85ab3a437c3689b.txt", corpus / "later.txt")
+    report = ingest_paths([corpus, tmp_path / "missing-folder"], app.index)
+    assert {Path(f.path).name for f in report.skipped} == {"broken.pdf", "zero.txt", "missing-folder"}
+    assert all(f.message for f in report.skipped)
+    assert {d.doc_id for d in app.index.documents()} == {"000_ee3bcc82b85d44b3", "later"}
+
+
+def test_half_written_document_is_not_reported_as_stored(app: Paragraf, tmp_path: Path):
+    corpus = _copy_seeds(tmp_path / "c", ["000"])
+    ingest_paths([corpus], app.index)
+    # Simulate a crash between delete and add: some paragraphs of the document are missing.
+    app.index._collection.delete(ids=["000_ee3bcc82b85d44b3:p1", "000_ee3bcc82b85d44b3:p2"])
+    assert app.index.stored_hash("000_ee3bcc82b85d44b3") is None
+    report = ingest_paths([corpus], app.index)
+    assert report.count("updated") == 1
+    assert app.index.stored_hash("000_ee3bcc82b85d44b3") is not None
+
+
+def test_index_refuses_vectors_from_another_embedder(settings, tmp_path: Path):
+    first = Paragraf(settings, embedder=FakeEmbedder(name="fake:a"))
+    ingest_paths([_copy_seeds(tmp_path / "c", ["000"])], first.index)
+    with pytest.raises(IndexMismatchError, match="fake:a"):
+        Paragraf(settings, embedder=FakeEmbedder(name="fake:b"))
+
+
+def test_other_process_changes_are_picked_up(settings, tmp_path: Path):
+    reader = Paragraf(settings, embedder=FakeEmbedder())
+    assert reader.index.documents() == []
+    writer = Paragraf(settings, embedder=FakeEmbedder())
+    ingest_paths([_copy_seeds(tmp_path / "c", ["004"])], writer.index)
+    assert [d.doc_id for d in reader.index.documents()] == ["004_f85ab3a437c3689b"]

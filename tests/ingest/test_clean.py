@@ -1,0 +1,67 @@
+from ingest.clean import (
+    BULLET, Line, clean_pages, dehyphenate, is_bullet, mark_lost_bullets, strip_bullet,
+    strip_page_furniture,
+)
+
+
+def _join(lines):
+    return [ln.text for ln in dehyphenate([Line(1, t) for t in lines])]
+
+
+def test_hyphen_across_line_break_is_removed():
+    assert _join(["minskning av budgetra-", "marna med 344 mnkr"]) == ["minskning av budgetramarna med 344 mnkr"]
+
+
+def test_hyphen_across_blank_lines_is_removed():
+    assert _join(["budgetra-", "", "", "marna"]) == ["budgetramarna"]
+
+
+def test_chained_hyphenation_in_one_line_is_followed():
+    out = _join(["region-", "", "fullmäktiges mål. I planen anger sty-", "", "relsen de faktorer"])
+    assert out == ["regionfullmäktiges mål. I planen anger styrelsen de faktorer"]
+
+
+def test_real_hyphens_survive():
+    assert _join(["hälso-", "och sjukvårdsnämnden"]) == ["hälso-", "och sjukvårdsnämnden"]
+    assert _join(["budget 2024-", "2027."]) == ["budget 2024-2027."]
+    assert _join(["Ewa-", "May Karlsson (C)"]) == ["Ewa-May Karlsson (C)"]
+    assert _join(["- - - -", "nästa"]) == ["- - - -", "nästa"]
+
+
+def test_known_furniture_is_removed_everywhere():
+    pages = [["Utdragsbestyrkande", "§ 8 Rubrik", "Text.", "Justerandes signatur"], ["3 (23)", "Mer text."]]
+    assert strip_page_furniture(pages) == [["§ 8 Rubrik", "Text."], ["Mer text."]]
+
+
+def test_repeated_headers_with_changing_numbers_are_removed():
+    bodies = ["Revisorerna tillstyrker.", "Räkenskaperna är rättvisande.", "Vi bedömer verksamheten."]
+    pages = [
+        [f"Stadsrevisionen, Revisionsberättelse {i} (3)", body, "Göteborgs Stad rapport"]
+        for i, body in enumerate(bodies, start=1)
+    ]
+    assert strip_page_furniture(pages) == [[body] for body in bodies]
+
+
+def test_repeated_table_header_is_kept():
+    pages = [["Mål 1. X", "Delmål Indikator Utfall 2022 Mål 2024", f"rad {i}"] for i in range(4)]
+    assert all("Delmål Indikator Utfall 2022 Mål 2024" in p for p in strip_page_furniture(pages))
+
+
+def test_bullet_glyphs_become_list_items():
+    for glyph in ("\uf0b7", "•", "–", "▪"):
+        line = f"{glyph} Minska tjänsteresandet"
+        assert is_bullet(line)
+        assert strip_bullet(line) == "Minska tjänsteresandet"
+    assert not is_bullet("2022-2024 som grund")
+    assert not is_bullet("Minska tjänsteresandet")
+
+
+def test_lost_bullet_glyphs_are_recovered_from_indentation():
+    pages = [["Inledning:", " Formalisera arbetet", " Minska tjänsteresandet", "Vanlig text", "mer text", "slut"]]
+    out = mark_lost_bullets(pages)[0]
+    assert out[1] == f"{BULLET} Formalisera arbetet" and out[3] == "Vanlig text"
+
+
+def test_clean_pages_tags_page_numbers_and_normalises():
+    lines = clean_pages(["Första\u00a0sidan med mjuk\u00adbindestreck", "Andra sidan"])
+    assert [(ln.page, ln.text) for ln in lines] == [(1, "Första sidan med mjukbindestreck"), (2, "Andra sidan")]

@@ -1,0 +1,112 @@
+from ingest.clean import clean_pages
+from ingest.extract import split_text_pages
+from ingest.structure import parse_structure, split_values
+
+
+def parse(text: str, layout: str = "text"):
+    pages = split_text_pages(text) if layout == "text" else [text]
+    return parse_structure(clean_pages(pages, layout), layout)
+
+
+PROTOCOL = """§ 8 Uppdragsdirektiv för genomförandet av fullmäktigeuppdragen
+2024
+RS 68-2024
+
+Sammanfattning
+
+I planen har regionfullmäktige beslutat om följande uppdrag;
+
+\uf0b7 Formalisera arbetet med att minska hyrberoendet
+\uf0b7 Identifiera och ta fram förslag på samordnade aktiviteter mellan
+
+förvaltningarna i norra sjukvårdsregionen
+
+Beslut
+
+Regiondirektören får i uppdrag att genomföra uppdragen.
+
+Deltar ej i beslut
+
+Nicklas Sandström (M) avstår från att delta i beslutet.
+"""
+
+
+def test_protocol_paragraph_and_subheadings():
+    paras = parse(PROTOCOL)
+    top = "§ 8 Uppdragsdirektiv för genomförandet av fullmäktigeuppdragen 2024"
+    assert paras[0].section == f"{top} › Sammanfattning"
+    assert [p.kind for p in paras[1:3]] == ["list_item", "list_item"]
+    # the item continued after a blank line is one paragraph
+    assert paras[2].text.endswith("mellan förvaltningarna i norra sjukvårdsregionen")
+    assert paras[3].section == f"{top} › Beslut"
+    assert paras[4].section == f"{top} › Deltar ej i beslut"
+    assert "RS 68-2024" not in paras[0].section
+
+
+def test_case_number_on_paragraph_line_is_not_the_title():
+    paras = parse("§ 234 Ärendenummer SLK-2026-00203\n\nRedovisning av uppdrag om skjutbanor\nBeslut\n\nKommunstyrelsen tillstyrker.\n")
+    assert paras[0].section == "§ 234 Redovisning av uppdrag om skjutbanor › Beslut"
+
+
+def test_numbered_and_goal_headings_nest():
+    paras = parse("2. Mål och verksamhetsnytta\n2.2. Uppdragsmål 2025\nEfter genomfört uppdrag ser vi mål.\n\n\n\nMål 6. En hållbar miljö\n\nText om miljö här.\n")
+    assert paras[0].section == "2 Mål och verksamhetsnytta › 2.2 Uppdragsmål 2025"
+    assert paras[1].section == "Mål 6. En hållbar miljö"
+    assert paras[1].page == 2
+
+
+GOAL_TABLE = """Mål 6. En hållbar miljö- och klimatregion
+
+Delmål Indikator Utfall 2022 Mål 2024
+Vår verksamhet minskar energianvändning och
+klimatpåverkan
+
+Miljökrav ställs i prioriterade upphandlingar 60 %
+
+Klimatutsläpp från tjänsteresor 2 434 1 973
+
+Andel basenheter som har en arbetsmiljöplan med
+aktiva åtgärder
+
+70 %
+"""
+
+
+def test_goal_table_rows_keep_their_column_meaning():
+    rows = parse(GOAL_TABLE)
+    assert [r.kind for r in rows] == ["table_row"] * 3
+    assert rows[1].text == (
+        "Delmål: Vår verksamhet minskar energianvändning och klimatpåverkan; "
+        "Indikator: Klimatutsläpp från tjänsteresor; Utfall 2022: 2 434; Mål 2024: 1 973"
+    )
+    assert rows[0].text.endswith("Indikator: Miljökrav ställs i prioriterade upphandlingar; Mål 2024: 60 %")
+    assert rows[2].text.endswith("Indikator: Andel basenheter som har en arbetsmiljöplan med aktiva åtgärder; Mål 2024: 70 %")
+    assert all(r.section == "Mål 6. En hållbar miljö- och klimatregion" for r in rows)
+
+
+def test_split_values_uses_swedish_thousands_grouping():
+    assert split_values("2 434 1 973", 2) == ["2 434", "1 973"]
+    assert split_values("25 777 18 000", 2) == ["25 777", "18 000"]
+    assert split_values("69 500 000 25 000 000", 2) == ["69 500 000", "25 000 000"]
+    assert split_values("101,3 97,1", 2) == ["101,3", "97,1"]
+    assert split_values("50 % 60 %", 2) == ["50 %", "60 %"]
+    assert split_values("Ja", 2) == ["Ja"]
+
+
+def test_pdf_layout_splits_paragraphs_on_short_final_lines():
+    text = (
+        "Granskningens utgångspunkter\n"
+        "Kommunstyrelsen har enligt kommunallagen uppgiften att bereda kommunfullmäktiges\n"
+        "ärenden och att verkställa beslut.\n"
+        "Kommunfullmäktige har beslutat om ett flertal planer och program som gäller för\n"
+        "stadens verksamheter.\n"
+    )
+    paras = parse(text, "pdf")
+    assert [p.section for p in paras] == ["Granskningens utgångspunkter"] * 2
+    assert paras[0].text.endswith("verkställa beslut.")
+    assert paras[1].text.startswith("Kommunfullmäktige har beslutat")
+
+
+def test_short_continuations_join_their_list_item():
+    paras = parse("\uf0b7 Utreda möjligheterna inom neurologi.\n\n(RS)\n\n\uf0b7 Säkerställa beredskap (RS,\n\nRUN)\n")
+    assert [p.text for p in paras] == ["Utreda möjligheterna inom neurologi. (RS)", "Säkerställa beredskap (RS, RUN)"]
