@@ -133,9 +133,9 @@ def guess_metadata(raw_pages: list[str], pdf_title: str = "") -> dict[str, str]:
         for canonical, pattern in _BODIES:
             m = re.search(pattern, area)
             if m:
-                hits.append((m.start(), canonical))
+                hits.append((m.start(), -len(m.group(0)), canonical))
         if hits:
-            body = min(hits)[1]
+            body = min(hits)[2]  # first mention; the longest name at the same place
             break
 
     doc_type = ""
