@@ -143,11 +143,19 @@ class ExtractiveAnswerer:
         p = best.hit.paragraph
         if p.kind == "text" and _LEAD_IN.search(best.quote):
             following = paragraphs[p.ordinal :]  # ordinals are 1-based positions
-            items = []
+            items: list[Paragraph] = []
             for other in following:
-                if other.kind != "list_item" or other.section != p.section:
+                if other.section != p.section:
                     break
-                items.append(other)
+                if other.kind == "list_item" and all(i.kind == "list_item" for i in items):
+                    items.append(other)
+                elif (  # a list whose bullets were lost in extraction reads as short paragraphs
+                    other.kind == "text" and all(i.kind == "text" for i in items)
+                    and len(items) < 3 and not _LEAD_IN.search(other.text)
+                ):
+                    items.append(other)
+                else:
+                    break
             return items
         run: list[Paragraph] = []
         for other in paragraphs:
@@ -198,6 +206,9 @@ class ExtractiveAnswerer:
                     take(sib, cand.hit, 0, len(sib.text))
         else:
             take(best.hit.paragraph, best.hit, best.start, best.end)
+            if best.quote.rstrip().endswith(":"):  # a lead-in is not an answer by itself
+                for sib in self._list_siblings(best)[:5]:
+                    take(sib, best.hit, 0, len(sib.text))
             for cand in candidates[1:]:
                 if len(chosen) >= 3 or cand.score < 0.8 * best.score:
                     break

@@ -85,7 +85,10 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError(
                 f"Could not load sentence-transformers model {model!r} offline: {exc}"
             ) from exc
-        dim = self._model.get_sentence_embedding_dimension()
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix

@@ -1,0 +1,51 @@
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant import cli
+from tests.conftest import SEEDS, FakeEmbedder
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch):
+    monkeypatch.setattr("assistant.service.create_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setenv("PARAGRAF_MIN_DENSE_SIMILARITY", "0")
+
+
+def test_ingest_ask_documents_remove(tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "000_ee3bcc82b85d44b3.txt", corpus)
+    (corpus / "trasig.pdf").write_bytes(b"%PDF-1.5 trasig")
+
+    assert cli.main(["ingest", "--quiet", "--data-dir", str(data), str(corpus)]) == 0
+    out, err = capsys.readouterr()
+    assert "1 nya" in out and "1 överhoppade" in out and "trasig.pdf" in err
+
+    assert cli.main(["ask", "--data-dir", str(data), "--json", "Hur mycket ska tjänsteresandet minska?"]) == 0
+    body = json.loads(capsys.readouterr().out)
+    assert any("15 procent" in c["quote"] for c in body["citations"])
+
+    assert cli.main(["ask", "--data-dir", str(data), "Hur mycket ska tjänsteresandet minska?"]) == 0
+    assert "Källor:" in capsys.readouterr().out
+
+    assert cli.main(["documents", "--data-dir", str(data), "--json"]) == 0
+    assert [d["doc_id"] for d in json.loads(capsys.readouterr().out)] == ["000_ee3bcc82b85d44b3"]
+
+    assert cli.main(["remove", "--data-dir", str(data), "000_ee3bcc82b85d44b3"]) == 0
+    assert cli.main(["remove", "--data-dir", str(data), "000_ee3bcc82b85d44b3"]) == 1
+
+
+def test_data_dir_comes_from_the_environment(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("PARAGRAF_DATA_DIR", str(tmp_path / "env-data"))
+    assert cli.main(["documents"]) == 0
+    assert "Inga dokument" in capsys.readouterr().out
+    assert (tmp_path / "env-data" / "chroma").is_dir()
+
+
+def test_empty_question_is_refused(tmp_path: Path, capsys):
+    assert cli.main(["ask", "--data-dir", str(tmp_path), "   "]) == 2
+    assert "tom" in capsys.readouterr().err
