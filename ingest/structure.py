@@ -29,7 +29,7 @@ PROTOCOL_SUBHEADINGS = {
         "Särskilda yttranden", "Jäv", "Ärendet", "Ärendebeskrivning", "Bakgrund",
         "Yttrande till beslutsförslaget", "Bilagor", "Bilaga", "Beslutsgång", "Beslutets motivering",
         "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
-        "Dagens sammanträde", "Ajournering", "Ärendets beredning",
+        "Dagens sammanträde", "Ajournering", "Ärendets beredning", "Tidigare behandling",
     )
 }
 _PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
@@ -194,6 +194,8 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             continue
 
         heading = _strict_heading(text)
+        if heading is not None and text[0].isdigit() and next_text and next_text[0].islower():
+            heading = None  # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …"
         if heading is not None:
             in_table = 0
         elif cur is None and in_table != line.page and not is_bullet(text):

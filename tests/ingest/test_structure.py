@@ -110,3 +110,13 @@ def test_pdf_layout_splits_paragraphs_on_short_final_lines():
 def test_short_continuations_join_their_list_item():
     paras = parse("\uf0b7 Utreda möjligheterna inom neurologi.\n\n(RS)\n\n\uf0b7 Säkerställa beredskap (RS,\n\nRUN)\n")
     assert [p.text for p in paras] == ["Utreda möjligheterna inom neurologi. (RS)", "Säkerställa beredskap (RS, RUN)"]
+
+
+def test_numbered_decision_points_that_continue_are_not_headings():
+    paras = parse(
+        "§ 239 Kompletterande uppföljning\nBeslut\n\n1. Kompletterande uppföljning per december 2025, i enlighet med bilaga 1 till\n"
+        "stadsledningskontorets tjänsteutlåtande, godkänns.\nTidigare behandling\nBordlagt den 18 mars 2026, § 196.\n"
+    )
+    assert paras[0].section == "§ 239 Kompletterande uppföljning › Beslut"
+    assert paras[0].text.startswith("1. Kompletterande uppföljning") and paras[0].text.endswith("godkänns.")
+    assert paras[1].section == "§ 239 Kompletterande uppföljning › Tidigare behandling"

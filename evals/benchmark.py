@@ -1,0 +1,186 @@
+"""Performance benchmark: ingest throughput, server start-up, memory, and /api/ask latency.
+
+    python -m evals.benchmark [--corpus samples] [--requests 200] [--output bench.json]
+
+Ingests the corpus into a fresh temporary data folder (default embedder unless PARAGRAF_EMBEDDER
+says otherwise), starts `paragraf serve` as a real process on loopback, and times sequential
+requests on the warm server. Prints the numbers; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+QUESTIONS = [
+    "Hur mycket ska tjänsteresandet minska?",
+    "Vilka uppdrag fick regionstyrelsen 2024?",
+    "Vem avstod från att delta i beslutet?",
+    "Vilket mål finns för klimatutsläpp från tjänsteresor?",
+    "Vad beslutade regionfullmäktige om motionen om TikTok?",
+    "Hur många vårdplatser ska öppnas på NUS?",
+    "När ska slutrapporten lämnas?",
+    "Vilka rekommendationer gav revisorerna om likviditeten?",
+    "Beviljades styrelse och nämnder ansvarsfrihet för 2023?",
+    "Vem är uppdragsledare för omställningen till nära vård?",
+    "Hur mycket minskade budgetramarna 2020-2022 i Region Norrbotten?",
+    "Vad kostar en ny simhall i Umeå?",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _torch_loaded(pid: int) -> bool:
+    try:
+        return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
+    except OSError:
+        return False
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def bench_ingest(corpus: Path, data_dir: Path) -> dict:
+    from assistant.service import Paragraf
+    from assistant.settings import Settings
+    from ingest.pipeline import ingest_paths
+
+    started = time.perf_counter()
+    app = Paragraf(Settings(data_dir=data_dir))
+    init_s = time.perf_counter() - started
+    report = ingest_paths([corpus], app.index)
+    wall = report.seconds
+    return {
+        "embedder": app.embedder.name,
+        "documents": report.count("added"),
+        "skipped": len(report.skipped),
+        "pages": report.pages,
+        "paragraphs": report.paragraphs,
+        "wall_s": round(wall, 2),
+        "model_and_store_init_s": round(init_s, 2),
+        "pages_per_s": round(report.pages / wall, 2),
+        "paragraphs_per_s": round(report.paragraphs / wall, 2),
+        "embedding_s": round(report.embed_seconds, 2),
+        "embedding_share": round(report.embed_seconds / wall, 3),
+        "beyond_embedding_share": round(1 - report.embed_seconds / wall, 3),
+        "parse_s": round(report.parse_seconds, 2),
+    }
+
+
+def bench_server(data_dir: Path, requests: int) -> dict:
+    import httpx
+
+    port = _free_port()
+    env = {**os.environ, "PARAGRAF_DATA_DIR": str(data_dir)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+                try:
+                    if client.get("/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError("server did not start within 120 s")
+                time.sleep(0.05)
+            startup_s = time.perf_counter() - t0
+            for q in QUESTIONS:  # warm-up round
+                client.post("/api/ask", json={"question": q}).raise_for_status()
+            latencies, server_totals = [], []
+            for i in range(requests):
+                q = QUESTIONS[i % len(QUESTIONS)]
+                t = time.perf_counter()
+                r = client.post("/api/ask", json={"question": q})
+                latencies.append(1000 * (time.perf_counter() - t))
+                r.raise_for_status()
+                server_totals.append(r.json()["timings_ms"]["total"])
+            rss = _rss_mb(proc.pid)
+            torch = _torch_loaded(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return {
+        "startup_s": round(startup_s, 2),
+        "rss_mb_after_queries": round(rss, 1),
+        "torch_loaded": torch,
+        "requests": requests,
+        "ask_p50_ms": round(_percentile(latencies, 0.50), 1),
+        "ask_p95_ms": round(_percentile(latencies, 0.95), 1),
+        "ask_max_ms": round(max(latencies), 1),
+        "ask_mean_ms": round(statistics.fmean(latencies), 1),
+        "server_reported_p50_ms": round(_percentile(server_totals, 0.50), 1),
+    }
+
+
+TARGETS = [
+    ("server", "ask_p50_ms", "<=", 80), ("server", "ask_p95_ms", "<=", 200),
+    ("ingest", "beyond_embedding_share", "<=", 0.25), ("server", "startup_s", "<=", 5),
+    ("server", "rss_mb_after_queries", "<=", 1024), ("server", "torch_loaded", "==", False),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--output", type=Path, default=None, help="also write the results as JSON")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory(prefix="paragraf-bench-") as tmp:
+        data = Path(tmp) / "data"
+        results = {
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "ingest": bench_ingest(args.corpus, data),
+        }
+        results["server"] = bench_server(data, args.requests)
+
+    print("Paragraf benchmark")
+    for section in ("machine", "ingest", "server"):
+        print(f"\n[{section}]")
+        for key, value in results[section].items():
+            print(f"  {key:28s} {value}")
+    print("\n[targets]")
+    for section, key, op, target in TARGETS:
+        value = results[section][key]
+        ok = value <= target if op == "<=" else value == target
+        print(f"  {key:28s} {value!s:>10} {op} {target!s:<6} {'ok' if ok else 'MISSED'}")
+    if args.output:
+        args.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
