@@ -12,7 +12,7 @@ from assistant import prompts
 from assistant.citations import make_citation
 from assistant.models import Citation, Paragraph
 from assistant.settings import Settings
-from index.lexical import content_words, grams, stem
+from index.lexical import QUESTION_FRAME, content_words, grams, stem
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex
 
@@ -25,7 +25,13 @@ _NUMBER_Q = re.compile(r"\b(hur (mycket|många|stor|stora|hög|höga|långt)|må
 _DATE_Q = re.compile(r"\b(när|datum|senast|deadline|tidplan|vilket år|vilken dag)\b", re.I)
 _PERSON_Q = re.compile(r"\b(vem|vilka personer|vilka ledamöter|avstod|avstår|reserver\w*|deltog ej|"
                        r"deltar ej|ordförande|yrkade|föreslog)\b", re.I)
+_DECISION_Q = re.compile(r"\b(beslut\w*|besked|vad blev|hur gick|föreslog|föreslår|utfall\w*)\b", re.I)
+_HAS_DECISION = re.compile(
+    r"\b(beslut(ar|ade|at)|avslå(s|r)?|bifall(s|er)|anses besvarad|återremitter\w*|bordläggs|"
+    r"antas|godkänns|tillstyrk\w*|avstyrk\w*|beviljas|antecknas)\b", re.I)
 _LIST_Q = re.compile(r"\b(vilka|lista|vad för|vilket uppdrag|uppdragen)\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_WHEN_Q = re.compile(r"\b(när|vilket datum|vilken dag|vilket år)\b", re.I)
 _LEAD_IN = re.compile(r"(följande\b.*|[:;])\s*$", re.I)
 _HAS_NUMBER = re.compile(r"\d")
 _HAS_DATE = re.compile(r"\b(19|20)\d\d\b|\b(januari|februari|mars|april|maj|juni|juli|augusti|"
@@ -65,6 +71,16 @@ def sentence_spans(text: str, kind: str = "text") -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
+def _same_claim(a: str, b: str) -> bool:
+    """Two quotes state the same thing: most content words and every number of the shorter one
+    occur in the other."""
+    wa, wb = set(content_words(a)), set(content_words(b))
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return bool(short) and len(short & long_) >= 0.8 * len(short) and all(
+        w in long_ for w in short if w[0].isdigit()
+    )
+
+
 class ExtractiveAnswerer:
     def __init__(self, settings: Settings, index: ParagraphIndex) -> None:
         self.settings = settings
@@ -73,7 +89,7 @@ class ExtractiveAnswerer:
     # ------------------------------------------------------------------ scoring
     def _term_weights(self, question: str) -> dict[str, float]:
         bm25 = self.index.snapshot().lexical.stems
-        terms = {stem(w) for w in content_words(question)}
+        terms = {stem(w) for w in content_words(question) if w not in QUESTION_FRAME}
         return {t: max(bm25.idf(t), 0.1) for t in terms}
 
     @staticmethod
@@ -88,6 +104,11 @@ class ExtractiveAnswerer:
             tg = {term[i : i + 4] for i in range(len(term) - 3)}
             return len(tg & gram_set) >= 0.7 * len(tg)
         return False
+
+    def _covered_terms(self, weights: dict[str, float], text: str) -> set[str]:
+        t_stems = {stem(w) for w in content_words(text)}
+        t_grams = set(grams(text))
+        return {term for term in weights if self._matches(term, t_stems, t_grams)}
 
     def _coverage(self, weights: dict[str, float], text: str, context: str) -> float:
         total = sum(weights.values())
@@ -113,6 +134,7 @@ class ExtractiveAnswerer:
         wants_date = bool(_DATE_Q.search(question))
         wants_person = bool(_PERSON_Q.search(question))
         wants_list = bool(_LIST_Q.search(question))
+        wants_decision = bool(_DECISION_Q.search(question))
         out = []
         for hit in hits:
             p = hit.paragraph
@@ -128,6 +150,8 @@ class ExtractiveAnswerer:
                 if wants_person and _HAS_PERSON.search(sentence):
                     score += 0.15
                 if wants_list and _LEAD_IN.search(sentence):
+                    score += 0.15
+                if wants_decision and _HAS_DECISION.search(sentence):
                     score += 0.15
                 out.append(Candidate(hit, start, end, coverage, score))
         out.sort(key=lambda c: -c.score)
@@ -167,11 +191,26 @@ class ExtractiveAnswerer:
                 run = []
         return run if p in run else []
 
+    @staticmethod
+    def _meets_constraints(question: str, best: Candidate) -> bool:
+        """The evidence must carry what the question pins down: a year it names (in the sentence,
+        its section or its document), and a date when it asks 'när'/'vilket datum'."""
+        doc = best.hit.document
+        context = f"{best.quote} {best.hit.paragraph.section} {doc.title} {doc.date}"
+        for year in _YEAR.findall(question):
+            if year not in context:
+                return False
+        if _WHEN_Q.search(question) and not _HAS_DATE.search(best.quote):
+            return False
+        return True
+
     def answer(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], bool]:
         hits = retrieval.hits
         s = self.settings
         candidates = self._candidates(question, hits)
         best_dense = max((h.dense for h in hits), default=0.0)
+        if retrieval.unknown_organisations and not retrieval.organisations:
+            return prompts.ABSTAIN, [], True  # never answer for one organisation from another's papers
         if (
             not candidates
             or candidates[0].coverage < s.min_term_coverage
@@ -180,6 +219,8 @@ class ExtractiveAnswerer:
             return prompts.ABSTAIN, [], True
 
         best = candidates[0]
+        if not self._meets_constraints(question, best):
+            return prompts.ABSTAIN, [], True
         chosen: list[tuple[Paragraph, Hit, int, int]] = []
         used: set[str] = set()
 
@@ -209,11 +250,22 @@ class ExtractiveAnswerer:
             if best.quote.rstrip().endswith(":"):  # a lead-in is not an answer by itself
                 for sib in self._list_siblings(best)[:5]:
                     take(sib, best.hit, 0, len(sib.text))
+            # Further statements only when they answer a part of the question not yet covered.
+            # One corroborating source: the same statement in another document.
+            weights = self._term_weights(question)
+            covered = self._covered_terms(weights, best.quote)
+            corroborated = False
             for cand in candidates[1:]:
                 if len(chosen) >= 3 or cand.score < 0.8 * best.score:
                     break
-                if cand.coverage >= s.min_term_coverage:
+                if cand.coverage < s.min_term_coverage:
+                    continue
+                new_terms = self._covered_terms(weights, cand.quote) - covered
+                same_claim = _same_claim(best.quote, cand.quote)
+                if new_terms or (same_claim and not corroborated and cand.hit.paragraph.doc_id != best.hit.paragraph.doc_id):
                     take(cand.hit.paragraph, cand.hit, cand.start, cand.end)
+                    covered |= new_terms
+                    corroborated = corroborated or same_claim
         return self._compose(chosen)
 
     def _compose(self, chosen: list[tuple[Paragraph, Hit, int, int]]) -> tuple[str, list[Citation], bool]:

@@ -99,6 +99,43 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from evals.evaluate import evaluate
+    from evals.gold import GoldFileError, load_questions
+
+    try:
+        total = len(load_questions(args.questions))
+    except (GoldFileError, OSError) as exc:
+        print(f"Fel i frågefilen: {exc}", file=sys.stderr)
+        return 2
+    bars = []
+
+    def progress(name: str):
+        bar = tqdm(total=total, desc=name, unit="fråga", disable=args.quiet)
+        bars.append(bar)
+        return lambda: bar.update(1)
+
+    outcome = evaluate(
+        _app(args), args.questions, corpus=[Path(p) for p in args.corpus] or None,
+        results=args.output, report_dir=args.report_dir or args.output.parent,
+        baseline=not args.no_baseline, floors=args.floors, progress=progress,
+    )
+    for bar in bars:
+        bar.close()
+    from evals.report import markdown
+
+    print(markdown(outcome.report).split("## Per kind")[0])
+    report_dir = args.report_dir or args.output.parent
+    print(f"Per fråga: {args.output}; rapport: {report_dir / 'report.md'}, {report_dir / 'report.json'}, "
+          f"{report_dir / 'per_kind.png'}")
+    if outcome.floor_problems:
+        print("Under golvet:\n  " + "\n  ".join(outcome.floor_problems), file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -141,6 +178,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remove", parents=[common], help="remove a document from the index")
     p.add_argument("doc_id")
     p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("eval", parents=[common], help="evaluate answers and citations on a question file")
+    p.add_argument("--questions", type=Path, required=True, help="JSONL question file (see README)")
+    p.add_argument("--corpus", nargs="*", default=[], help="documents to ingest first and to build the baseline from")
+    p.add_argument("--output", type=Path, default=Path("eval-results/results.jsonl"), help="per-question results (JSONL)")
+    p.add_argument("--report-dir", type=Path, default=None, help="where report.md/.json/.png go (default: next to --output)")
+    p.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
+    p.add_argument("--floors", type=Path, default=None, help="JSON of metric floors; exit 1 when one is missed")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", parents=[common], help="serve the HTTP API")
     p.add_argument("--host", default=None)

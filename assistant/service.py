@@ -9,7 +9,7 @@ from assistant.answer import ExtractiveAnswerer
 from assistant.models import AskResponse
 from assistant.settings import Settings
 from index.embedders import Embedder, create_embedder
-from index.retrieve import HybridRetriever
+from index.retrieve import HybridRetriever, Retrieval
 from index.store import ParagraphIndex
 
 
@@ -36,20 +36,26 @@ class Paragraf:
         return question
 
     def ask(self, question: str) -> AskResponse:
+        return self.ask_detailed(question)[0]
+
+    def ask_detailed(self, question: str) -> tuple[AskResponse, Retrieval | None]:
+        """`ask`, plus the ranked paragraphs the answer was composed from (for evaluation)."""
         started = time.perf_counter()
         question = self.check_question(question)
         if not self.index.snapshot().paragraphs:
-            return AskResponse(
+            empty = AskResponse(
                 question=question, answer=prompts.EMPTY_INDEX, abstained=True, citations=[],
                 timings_ms={"total": 0.0},
             )
+            return empty, None
         retrieval = self.retriever.retrieve(question)
         t0 = time.perf_counter()
         answer, citations, abstained = self.answerer.answer(question, retrieval)
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round(1000 * (time.perf_counter() - t0), 2)
         timings["total"] = round(1000 * (time.perf_counter() - started), 2)
-        return AskResponse(
+        response = AskResponse(
             question=question, answer=answer, abstained=abstained, citations=citations,
             timings_ms=timings,
         )
+        return response, retrieval

@@ -26,6 +26,16 @@ STOPWORDS = frozenset(
 )
 
 
+# Words that frame a question rather than name its subject ("hur stor", "vilken nivå", "enligt
+# protokollet", "vad säger planen om …"). They are left out when a question's words are weighed.
+QUESTION_FRAME = frozenset(
+    """stor stort stora liten litet små hög högt höga låg lågt nivå nivån andel andelen del delen
+    säger sägs står nämns framgår beskrivs gäller gällde handlar handlade innebär innebar blev bli
+    besked hände hänt gick går ligga ligger låg enligt dokumentet dokumenten protokollet underlagen
+    underlaget planen texten beslutet ärendet fråga frågan svar svaret egentligen ungefär exakt
+    totalt sammanlagt senaste nuvarande""".split()
+)
+
 # Strong verbs change their vowel, which a suffix stemmer cannot see: map the forms people use in
 # questions to the present tense the documents use.
 IRREGULAR = {

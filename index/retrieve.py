@@ -10,9 +10,11 @@ from assistant.models import DocumentMeta, Paragraph
 from assistant.settings import Settings
 from index.store import ParagraphIndex
 
-# Weight of each ranked list in the fusion. The 4-gram list is a recall aid for compounds and
-# counts half.
-FUSION_WEIGHTS = {"dense": 1.0, "stems": 1.0, "grams": 0.5}
+# The lexical score is BM25 on stems plus this share of BM25 on 4-grams (each normalised by its
+# best score): the 4-grams are a recall aid for compounds, too noisy to rank on their own.
+GRAM_WEIGHT = 0.3
+# Besides the fused top, the answerer also reads this many of each list's own best paragraphs.
+HEADS = 2
 
 
 @dataclass
@@ -29,7 +31,23 @@ class Retrieval:
     hits: list[Hit]
     organisations: list[str]  # organisations the question named (retrieval was limited to them)
     timings_ms: dict[str, float]
+    unknown_organisations: list[str] = field(default_factory=list)  # named, but not in the index
 
+
+# "Region Dalarna", "Luleå kommun", "Stockholms stad", "Malmö stad".
+_ORG_MENTION = re.compile(
+    r"\bRegion(?:en)? (?:[A-ZÅÄÖ][a-zåäö]+)(?: (?:län|[A-ZÅÄÖ][a-zåäö]+))?"
+    r"|\b[A-ZÅÄÖ][a-zåäö]+(?: kommun| stad|s kommun|s stad)\b"
+)
+
+
+def unknown_organisations(question: str, known: set[str]) -> list[str]:
+    """Organisations the question names explicitly that no indexed document comes from."""
+    unknown = []
+    for mention in _ORG_MENTION.findall(question):
+        if not organisations_in(mention, known):
+            unknown.append(mention)
+    return unknown
 
 def organisations_in(question: str, known: set[str]) -> list[str]:
     """Organisations the question names, by full name or distinctive last word
@@ -61,34 +79,52 @@ class HybridRetriever:
         timings["embed_query"] = _ms(t0)
 
         snap = self.index.snapshot()
-        orgs = organisations_in(question, {d.organisation for d in snap.documents.values()})
+        known = {d.organisation for d in snap.documents.values()}
+        orgs = organisations_in(question, known)
+        unknown = unknown_organisations(question, known)
 
         t0 = time.perf_counter()
         dense = self.index.dense_search(query_vector, s.dense_top_k, orgs or None)
         timings["dense"] = _ms(t0)
         t0 = time.perf_counter()
-        by_stem, by_gram = self.index.lexical_search(question, s.lexical_top_k)
+        lexical = self._lexical(question, s.lexical_top_k)
+        if orgs:
+            lexical = [(pid, sc) for pid, sc in lexical if self._organisation(pid) in orgs]
         timings["lexical"] = _ms(t0)
 
         fused: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
-        for name, ranked in (("dense", dense), ("stems", by_stem), ("grams", by_gram)):
+        for name, ranked in (("dense", dense), ("lexical", lexical)):
             for rank, (pid, _score) in enumerate(ranked, start=1):
-                fused[pid] = fused.get(pid, 0.0) + FUSION_WEIGHTS[name] / (s.rrf_k + rank)
+                fused[pid] = fused.get(pid, 0.0) + 1.0 / (s.rrf_k + rank)
                 ranks.setdefault(pid, {})[name] = rank
+        order = [pid for pid, _ in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))]
+        limit = top_k or s.answer_paragraphs
+        chosen = order[:limit]
+        for ranked in (dense, lexical):  # each list's own best are always read
+            chosen += [pid for pid, _ in ranked[:HEADS] if pid not in chosen]
         dense_sim = dict(dense)
         hits = []
-        for pid, score in sorted(fused.items(), key=lambda kv: (-kv[1], kv[0])):
+        for pid in chosen:
             found = self.index.paragraph(pid)
-            if found is None:
-                continue
-            paragraph, document = found
-            if orgs and document.organisation not in orgs:
-                continue
-            hits.append(Hit(paragraph, document, score, dense_sim.get(pid, 0.0), ranks[pid]))
-            if len(hits) >= (top_k or s.answer_paragraphs):
-                break
-        return Retrieval(hits=hits, organisations=orgs, timings_ms=timings)
+            if found is not None:
+                paragraph, document = found
+                hits.append(Hit(paragraph, document, fused[pid], dense_sim.get(pid, 0.0), ranks[pid]))
+        return Retrieval(hits=hits, organisations=orgs, timings_ms=timings, unknown_organisations=unknown)
+
+    def _organisation(self, paragraph_id: str) -> str:
+        found = self.index.paragraph(paragraph_id)
+        return found[1].organisation if found else ""
+
+    def _lexical(self, question: str, top_k: int) -> list[tuple[str, float]]:
+        """One lexical ranking: normalised BM25 on stems + GRAM_WEIGHT x normalised BM25 on 4-grams."""
+        by_stem, by_gram = self.index.lexical_search(question, top_k)
+        scores: dict[str, float] = {}
+        for weight, ranked in ((1.0, by_stem), (GRAM_WEIGHT, by_gram)):
+            top = ranked[0][1] if ranked else 0.0
+            for pid, score in ranked:
+                scores[pid] = scores.get(pid, 0.0) + weight * score / (top or 1.0)
+        return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
 
 
 def _ms(start: float) -> float:

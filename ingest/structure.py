@@ -200,7 +200,9 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
         elif cur is None and in_table != line.page and not is_bullet(text):
             if _generic_heading(text, next_text, typical.get(line.page, 80), layout):
-                heading = _Heading(_GENERIC_LEVEL, text.strip())
+                # A heading that opens a page is the page's (slide's) title: a top-level section.
+                opens_page = i == 0 or lines[i - 1].page != line.page
+                heading = _Heading(1 if opens_page else _GENERIC_LEVEL, text.strip())
         if heading is not None:
             flush()
             items.append((line.page, heading))

@@ -1,0 +1,83 @@
+"""Does a passage support a claim? Number-aware normalisation and the entailment interface.
+
+`SupportChecker` is the interface an LLM-written answer will need (each statement checked against
+the paragraph it cites). Two offline implementations: lexical (stems and numbers must be present)
+and embedding (cosine similarity with the configured embedder).
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from index.embedders import Embedder
+from index.lexical import content_words, stem
+
+_UNITS = [
+    (r"miljarder kronor|miljarder kr|mdkr|mdr kr|mrd kr", "mdkr"),
+    (r"miljoner kronor|miljoner kr|mnkr|mkr|milj\.? kr|miljoner", "mnkr"),
+    (r"tusen kronor|tkr", "tkr"),
+    (r"kronor", "kr"),
+    (r"procent|procentenheter", "%"),
+]
+
+
+def normalize(text: str) -> str:
+    """Lowercase; '2 434' -> '2434'; '15 procent' -> '15 %'; '26 miljoner kronor' -> '26 mnkr'."""
+    text = " ".join(text.lower().split())
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)  # thousands separators
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)  # (twice: '44 150 000')
+    for pattern, unit in _UNITS:
+        text = re.sub(rf"(?<=\d)\s*(?:{pattern})\b", f" {unit}", text)
+    text = re.sub(r"(?<=\d)%", " %", text)
+    return text
+
+
+def contains_fact(text: str, fact: str) -> bool:
+    """A fact is present when its normalised form is a substring of the normalised text."""
+    return normalize(fact) in normalize(text)
+
+
+class SupportChecker(ABC):
+    """Entailment interface: how strongly `premise` (a cited paragraph) supports `claim`."""
+
+    threshold: float = 0.5
+
+    @abstractmethod
+    def score(self, premise: str, claim: str) -> float:
+        """0..1, higher is stronger support."""
+
+    def supports(self, premise: str, claim: str) -> bool:
+        return self.score(premise, claim) >= self.threshold
+
+
+class LexicalSupport(SupportChecker):
+    """Share of the claim's content words (Swedish stems) found in the premise; every number in
+    the claim must be in the premise, or the score is 0."""
+
+    threshold = 0.75
+
+    def score(self, premise: str, claim: str) -> float:
+        p_norm, c_norm = normalize(premise), normalize(claim)
+        numbers = re.findall(r"\d+(?:,\d+)?", c_norm)
+        if any(n not in p_norm for n in numbers):
+            return 0.0
+        claim_stems = {stem(w) for w in content_words(c_norm) if not w.isdigit()}
+        if not claim_stems:
+            return 1.0 if numbers else 0.0
+        premise_stems = {stem(w) for w in content_words(p_norm)}
+        return len(claim_stems & premise_stems) / len(claim_stems)
+
+
+class EmbeddingSupport(SupportChecker):
+    """Cosine similarity between premise and claim with the configured embedder."""
+
+    def __init__(self, embedder: Embedder, threshold: float = 0.85) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+
+    def score(self, premise: str, claim: str) -> float:
+        vecs = self.embedder.embed_passages([premise, claim])
+        return float(np.clip(vecs[0] @ vecs[1], 0.0, 1.0))
