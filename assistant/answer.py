@@ -125,8 +125,7 @@ class ExtractiveAnswerer:
                 got += 0.6 * w
         return got / total
 
-    def _candidates(self, question: str, hits: list[Hit]) -> list[Candidate]:
-        weights = self._term_weights(question)
+    def _candidates(self, question: str, hits: list[Hit], weights: dict[str, float]) -> list[Candidate]:
         if not hits:
             return []
         best_fused = hits[0].score
@@ -207,7 +206,8 @@ class ExtractiveAnswerer:
     def answer(self, question: str, retrieval: Retrieval) -> tuple[str, list[Citation], bool]:
         hits = retrieval.hits
         s = self.settings
-        candidates = self._candidates(question, hits)
+        weights = self._term_weights(question)
+        candidates = self._candidates(question, hits, weights)
         best_dense = max((h.dense for h in hits), default=0.0)
         if retrieval.unknown_organisations and not retrieval.organisations:
             return prompts.ABSTAIN, [], True  # never answer for one organisation from another's papers
@@ -252,7 +252,6 @@ class ExtractiveAnswerer:
                     take(sib, best.hit, 0, len(sib.text))
             # Further statements only when they answer a part of the question not yet covered.
             # One corroborating source: the same statement in another document.
-            weights = self._term_weights(question)
             covered = self._covered_terms(weights, best.quote)
             corroborated = False
             for cand in candidates[1:]:

@@ -218,10 +218,13 @@ class ParagraphIndex:
 
     # ------------------------------------------------------------------ writing
     def embed(self, parsed: ParsedDocument) -> np.ndarray:
+        """One vector per paragraph, computed in batches of settings.embed_batch_size."""
         texts = [
             embedding_text(parsed.meta, p, self.settings.embed_max_chars) for p in parsed.paragraphs
         ]
-        return self.embedder.embed_passages(texts)
+        size = self.settings.embed_batch_size
+        batches = [self.embedder.embed_passages(texts[i : i + size]) for i in range(0, len(texts), size)]
+        return np.concatenate(batches) if batches else np.zeros((0, self.embedder.dim), np.float32)
 
     def replace_document(self, parsed: ParsedDocument, vectors: np.ndarray) -> None:
         """Swap in a document's paragraphs (old ones removed first: Chroma ignores re-adds).
