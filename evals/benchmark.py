@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from evals.runner import percentile
+
 QUESTIONS = [
     "Hur mycket ska tjänsteresandet minska?",
     "Vilka uppdrag fick regionstyrelsen 2024?",
@@ -55,13 +57,6 @@ def _torch_loaded(pid: int) -> bool:
         return "libtorch" in Path(f"/proc/{pid}/maps").read_text()
     except OSError:
         return False
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def bench_ingest(corpus: Path, data_dir: Path) -> dict:
@@ -137,11 +132,11 @@ def bench_server(data_dir: Path, requests: int) -> dict:
         "rss_mb_after_queries": round(rss, 1),
         "torch_loaded": torch,
         "requests": requests,
-        "ask_p50_ms": round(_percentile(latencies, 0.50), 1),
-        "ask_p95_ms": round(_percentile(latencies, 0.95), 1),
+        "ask_p50_ms": round(percentile(latencies, 0.50), 1),
+        "ask_p95_ms": round(percentile(latencies, 0.95), 1),
         "ask_max_ms": round(max(latencies), 1),
         "ask_mean_ms": round(statistics.fmean(latencies), 1),
-        "server_reported_p50_ms": round(_percentile(server_totals, 0.50), 1),
+        "server_reported_p50_ms": round(percentile(server_totals, 0.50), 1),
     }
 
 

@@ -84,7 +84,7 @@ def score_question(
     )
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -103,8 +103,8 @@ def aggregate(scores: list[QuestionScore]) -> dict[str, float | int | None]:
         values = [q.scores[metric] for q in scores if q.scores[metric] is not None]
         agg[metric] = round(sum(values) / len(values), 4) if values else None
     latencies = [q.latency_ms for q in scores]
-    agg["latency_p50_ms"] = round(_percentile(latencies, 0.5), 1)
-    agg["latency_p95_ms"] = round(_percentile(latencies, 0.95), 1)
+    agg["latency_p50_ms"] = round(percentile(latencies, 0.5), 1)
+    agg["latency_p95_ms"] = round(percentile(latencies, 0.95), 1)
     agg["questions"] = len(scores)
     agg["answerable"] = sum(q.answerable for q in scores)
     return agg
