@@ -27,8 +27,7 @@ _UNITS = [
 def normalize(text: str) -> str:
     """Lowercase; '2 434' -> '2434'; '15 procent' -> '15 %'; '26 miljoner kronor' -> '26 mnkr'."""
     text = " ".join(text.lower().split())
-    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)  # thousands separators
-    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)  # (twice: '44 150 000')
+    text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)  # thousands separators: '44 150 000'
     for pattern, unit in _UNITS:
         text = re.sub(rf"(?<=\d)\s*(?:{pattern})\b", f" {unit}", text)
     text = re.sub(r"(?<=\d)%", " %", text)

@@ -85,8 +85,9 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError(
                 f"Could not load sentence-transformers model {model!r} offline: {exc}"
             ) from exc
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         dim = get_dim()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])

@@ -39,7 +39,7 @@ QUESTION_FRAME = frozenset(
 # Strong verbs change their vowel, which a suffix stemmer cannot see: map the forms people use in
 # questions to the present tense the documents use.
 IRREGULAR = {
-    "avstod": "avstår", "avstått": "avstår", "avstå": "avstår", "avstod.": "avstår",
+    "avstod": "avstår", "avstått": "avstår", "avstå": "avstår",
     "fick": "får", "fått": "får", "gav": "ger", "gett": "ger", "givit": "ger", "tog": "tar",
     "tagit": "tar", "beslöt": "beslutar", "beslutade": "beslutar", "beslutat": "beslutar",
     "stod": "står", "stått": "står", "drog": "drar", "dragit": "drar", "lade": "lägger",

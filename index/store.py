@@ -47,8 +47,9 @@ class Snapshot:
 
 def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> str:
     """What the embedder sees: document title, nearest section and the paragraph."""
+    top = section_label(paragraph.section)
     heading = paragraph.section.split(" › ")[-1] if paragraph.section else ""
-    parts = [meta.title, section_label(paragraph.section), heading if heading != section_label(paragraph.section) else ""]
+    parts = [meta.title, top, heading if heading != top else ""]
     prefix = ". ".join(p for p in parts if p)
     return (f"{prefix}: {paragraph.text}" if prefix else paragraph.text)[:max_chars]
 

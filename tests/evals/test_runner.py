@@ -1,8 +1,6 @@
 import json
 from pathlib import Path
 
-import pytest
-
 from evals.gold import GoldQuestion
 from evals.report import check_floors, write_outputs
 from evals.runner import aggregate, run_system, score_question
