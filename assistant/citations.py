@@ -30,9 +30,15 @@ def make_citation(
         quote=quote,
         text=paragraph.text,
         score=round(float(score), 4),
-        reference=reference(
-            body=document.body, organisation=document.organisation, doc_type=document.doc_type,
-            date=document.date, section=paragraph.section, page=paragraph.page,
-            title=document.title,
-        ),
+        reference=paragraph_reference(paragraph, document),
+        ocr=document.ocr,
     )
+
+
+def paragraph_reference(paragraph: Paragraph, document: DocumentMeta) -> str:
+    """The paste-ready reference of one paragraph (see assistant.ids.reference)."""
+    text = reference(
+        body=document.body, organisation=document.organisation, doc_type=document.doc_type,
+        date=document.date, section=paragraph.section, page=paragraph.page, title=document.title,
+    )
+    return f"{text} (OCR-läst text)" if document.ocr else text

@@ -92,7 +92,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     app = _app(args)
-    if app.index.delete_document(args.doc_id):
+    if app.remove(args.doc_id):
         print(f"Dokumentet {args.doc_id} togs bort.")
         return 0
     print(f"Dokumentet {args.doc_id} finns inte.", file=sys.stderr)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 ParagraphKind = Literal["text", "list_item", "table_row"]
 
@@ -23,7 +24,10 @@ class DocumentMeta(BaseModel):
     content_hash: str = ""
     pages: int = 0
     paragraph_count: int = 0
-    ocr: bool = False
+    ocr: bool = Field(False, description="True when the text was read by OCR from page images.")
+    visibility: str = Field(
+        "public", description="Access label; callers see a document only with this label."
+    )
 
 
 class Paragraph(BaseModel):
@@ -61,6 +65,42 @@ class Citation(BaseModel):
     text: str = Field(description="The whole cited paragraph.")
     score: float
     reference: str = Field("", description="Ready-to-paste reference for the paragraph.")
+    ocr: bool = Field(False, description="The cited text was read by OCR; check it against the page.")
+
+
+class Filters(BaseModel):
+    """Limits on which documents a question or search may use (empty = no limit)."""
+
+    organisation: list[str] = Field(default_factory=list, description="Organisations, e.g. 'Region Västerbotten'.")
+    body: list[str] = Field(default_factory=list, description="Bodies, e.g. 'Regionstyrelsens arbetsutskott'.")
+    doc_type: list[str] = Field(default_factory=list, description="Document types, e.g. 'protokoll'.")
+    date_from: date | None = Field(None, description="Earliest document date (inclusive).")
+    date_to: date | None = Field(None, description="Latest document date (inclusive).")
+
+    @model_validator(mode="after")
+    def _range(self) -> "Filters":
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError("date_from är senare än date_to")
+        return self
+
+    def is_empty(self) -> bool:
+        return not (self.organisation or self.body or self.doc_type or self.date_from or self.date_to)
+
+    def admits(self, meta: DocumentMeta) -> bool:
+        def one_of(value: str, wanted: list[str]) -> bool:
+            return not wanted or value.casefold() in {w.casefold() for w in wanted}
+
+        if not (one_of(meta.organisation, self.organisation) and one_of(meta.body, self.body)
+                and one_of(meta.doc_type, self.doc_type)):
+            return False
+        if self.date_from or self.date_to:
+            try:
+                when = date.fromisoformat(meta.date)
+            except ValueError:
+                return False  # an undated document cannot be shown to fall inside the range
+            if (self.date_from and when < self.date_from) or (self.date_to and when > self.date_to):
+                return False
+        return True
 
 
 class AskResponse(BaseModel):
@@ -69,3 +109,23 @@ class AskResponse(BaseModel):
     abstained: bool
     citations: list[Citation]
     timings_ms: dict[str, float]
+    conversation_id: str | None = Field(None, description="Send it with the next question to ask a follow-up.")
+    context_question: str | None = Field(
+        None, description="For a follow-up: the question as retrieval read it, with the earlier turn."
+    )
+
+
+class SearchHit(BaseModel):
+    rank: int
+    score: float
+    paragraph: Paragraph
+    document: DocumentMeta
+    reference: str
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="[start, end) character spans in paragraph.text matching the query."
+    )
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[SearchHit]

@@ -18,3 +18,11 @@ def source_header(title: str, organisation: str, body: str, doc_type: str, date:
     """'Enligt <title> (<organisation>, <body>, <date>):' — the lead-in for one document's claims."""
     details = ", ".join(p for p in (organisation, body if body not in title else "", date) if p)
     return f"Enligt {title or doc_type or 'dokumentet'}" + (f" ({details})" if details else "") + ":"
+FILE_NOT_FOUND = "Originalfilen till dokumentet {doc_id!r} finns inte."
+API_KEY_INVALID = "Ogiltig API-nyckel."
+ADMIN_REQUIRED = "Åtgärden kräver en administratörsnyckel."
+FILTER_INVALID = "Ogiltigt filter: {detail}"
+STREAM_FAILED = "Svaret kunde inte skapas. Försök igen."
+RETRIEVING = "Söker i underlagen …"
+COMPOSING = "Sammanställer svaret …"
+FEEDBACK_THANKS = "Tack för din återkoppling!"

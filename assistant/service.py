@@ -6,24 +6,39 @@ import time
 
 from assistant import prompts
 from assistant.answer import ExtractiveAnswerer
-from assistant.models import AskResponse
+from assistant.citations import paragraph_reference
+from assistant.conversations import ConversationStore, Turn, context_question
+from assistant.feedback import FeedbackStore
+from assistant.models import AskResponse, DocumentMeta, Filters, SearchHit, SearchResponse
 from assistant.settings import Settings
 from index.embedders import Embedder, create_embedder
+from index.lexical import matching_spans
 from index.retrieve import HybridRetriever, Retrieval
 from index.store import ParagraphIndex
+
+# Access labels a caller may see; None = every document (CLI, evaluation, admin).
+Labels = frozenset[str] | None
 
 
 class QuestionError(ValueError):
     """A question that cannot be asked; the message is Swedish, for end users."""
 
 
+def visible(meta: DocumentMeta, labels: Labels) -> bool:
+    return labels is None or meta.visibility in labels
+
+
 class Paragraf:
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
-        self.settings = settings or Settings()
-        self.embedder = embedder or create_embedder(self.settings)
-        self.index = ParagraphIndex(self.settings, self.embedder)
-        self.retriever = HybridRetriever(self.index, self.settings)
-        self.answerer = ExtractiveAnswerer(self.settings, self.index)
+        self.settings = s = settings or Settings()
+        self.embedder = embedder or create_embedder(s)
+        self.index = ParagraphIndex(s, self.embedder)
+        self.retriever = HybridRetriever(self.index, s)
+        self.answerer = ExtractiveAnswerer(s, self.index)
+        self.conversations = ConversationStore(
+            s.conversation_max_turns, s.conversation_max_count, s.conversation_ttl_s
+        )
+        self.feedback = FeedbackStore(s.feedback_path)
 
     def check_question(self, question: str) -> str:
         question = " ".join((question or "").split())
@@ -35,11 +50,31 @@ class Paragraf:
             )
         return question
 
-    def ask(self, question: str) -> AskResponse:
-        return self.ask_detailed(question)[0]
+    def allowed(self, filters: Filters | None = None, labels: Labels = None) -> set[str] | None:
+        """Doc ids a question may use, or None when nothing limits it."""
+        if (filters is None or filters.is_empty()) and labels is None:
+            return None
+        return {
+            doc_id for doc_id, meta in self.index.snapshot().documents.items()
+            if visible(meta, labels) and (filters is None or filters.admits(meta))
+        }
 
-    def ask_detailed(self, question: str) -> tuple[AskResponse, Retrieval | None]:
-        """`ask`, plus the ranked paragraphs the answer was composed from (for evaluation)."""
+    def ask(
+        self, question: str, filters: Filters | None = None, conversation_id: str | None = None,
+        labels: Labels = None, remember: bool = False,
+    ) -> AskResponse:
+        return self.ask_detailed(question, filters, conversation_id, labels, remember)[0]
+
+    def ask_detailed(
+        self, question: str, filters: Filters | None = None, conversation_id: str | None = None,
+        labels: Labels = None, remember: bool = False,
+    ) -> tuple[AskResponse, Retrieval | None]:
+        """`ask`, plus the ranked paragraphs the answer was composed from (for evaluation).
+
+        With `remember` (or a conversation id) the turn is kept and the response carries the
+        conversation id. A follow-up in a conversation is retrieved together with the previous turn's question,
+        first within the documents that turn cited, then (if that gives no answer) everywhere.
+        """
         started = time.perf_counter()
         question = self.check_question(question)
         if not self.index.snapshot().paragraphs:
@@ -48,14 +83,61 @@ class Paragraf:
                 timings_ms={"total": 0.0},
             )
             return empty, None
-        retrieval = self.retriever.retrieve(question)
-        t0 = time.perf_counter()
-        answer, citations, abstained = self.answerer.answer(question, retrieval)
+        history = self.conversations.history(conversation_id)
+        query = context_question(question, history)
+        allowed = self.allowed(filters, labels)
+        attempts = [allowed]
+        if query != question and history[-1].doc_ids:
+            earlier = set(history[-1].doc_ids)
+            attempts.insert(0, earlier if allowed is None else earlier & allowed)
+        for scope in attempts:
+            retrieval = self.retriever.retrieve(query, allowed=scope)
+            t0 = time.perf_counter()
+            answer, citations, abstained = self.answerer.answer(question, retrieval)
+            if not abstained:
+                break
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round(1000 * (time.perf_counter() - t0), 2)
         timings["total"] = round(1000 * (time.perf_counter() - started), 2)
+        doc_ids = list(dict.fromkeys(c.doc_id for c in citations))
+        if remember or conversation_id is not None:
+            conversation_id = self.conversations.add(
+                conversation_id, Turn(question, query, answer, doc_ids)
+            )
         response = AskResponse(
             question=question, answer=answer, abstained=abstained, citations=citations,
-            timings_ms=timings,
+            timings_ms=timings, conversation_id=conversation_id,
+            context_question=query if query != question else None,
         )
         return response, retrieval
+
+    def remove(self, doc_id: str) -> bool:
+        """Delete a document's paragraphs and its stored original; False when it was not there."""
+        from ingest.pipeline import remove_original
+
+        removed = self.index.delete_document(doc_id)
+        remove_original(doc_id, self.settings.files_dir)
+        return removed
+
+    def search(
+        self, query: str, filters: Filters | None = None, labels: Labels = None,
+        limit: int | None = None,
+    ) -> SearchResponse:
+        """Ranked paragraphs with the matching words marked; no answer is composed."""
+        query = self.check_question(query)
+        limit = limit or self.settings.search_limit
+        if not self.index.snapshot().paragraphs:
+            return SearchResponse(query=query, results=[])
+        retrieval = self.retriever.retrieve(query, top_k=limit, allowed=self.allowed(filters, labels))
+        hits = sorted(retrieval.hits, key=lambda h: -h.score)[:limit]
+        return SearchResponse(
+            query=query,
+            results=[
+                SearchHit(
+                    rank=n, score=round(h.score, 5), paragraph=h.paragraph, document=h.document,
+                    reference=paragraph_reference(h.paragraph, h.document),
+                    highlights=matching_spans(h.paragraph.text, query),
+                )
+                for n, h in enumerate(hits, start=1)
+            ],
+        )

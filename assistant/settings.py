@@ -94,6 +94,33 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         1000, ge=10, description="Longest question accepted by the API and CLI."
     )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description="Web origins allowed to call the API from a browser, i.e. the intranet pages "
+        "that embed the widget (JSON list, e.g. '[\"https://intranat.example.se\"]'). The API's "
+        "own pages always work; empty allows no other origin.",
+    )
+    api_keys: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="API keys and the access labels each may see, as JSON, e.g. "
+        "'{\"<key>\": [\"public\", \"internal\"]}'. The label 'admin' also allows admin "
+        "operations (ingest, delete, feedback export). Send a key as 'X-API-Key' or 'Authorization: "
+        "Bearer <key>'.",
+    )
+    anonymous_labels: list[str] = Field(
+        default_factory=lambda: ["public"],
+        description="Access labels callers without an API key may see.",
+    )
+    search_limit: int = Field(20, ge=1, le=200, description="Default number of /api/search results.")
+    conversation_max_turns: int = Field(
+        10, ge=1, le=100, description="Turns remembered per conversation (oldest dropped first)."
+    )
+    conversation_max_count: int = Field(
+        10_000, ge=1, description="Conversations kept in memory (least recently used dropped first)."
+    )
+    conversation_ttl_s: float = Field(
+        3600.0, gt=0, description="Seconds after its last turn that a conversation is forgotten."
+    )
     refresh_interval_s: float = Field(
         2.0,
         ge=0.0,
@@ -109,3 +136,12 @@ class Settings(BaseSettings):
     @property
     def chroma_dir(self) -> Path:
         return self.data_dir / "chroma"
+
+    @property
+    def files_dir(self) -> Path:
+        """Copies of the ingested originals, served at /api/documents/{doc_id}/file."""
+        return self.data_dir / "files"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"

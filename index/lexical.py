@@ -125,3 +125,21 @@ class LexicalIndex:
 
     def search(self, query: str, top_k: int) -> tuple[list[tuple[int, float]], list[tuple[int, float]]]:
         return self.stems.search(stems(query), top_k), self.grams.search(grams(query), top_k)
+
+
+def matching_spans(text: str, query: str) -> list[tuple[int, int]]:
+    """[start, end) spans of the words in `text` that match a content word of `query` by stem
+    (or share a stem prefix of at least 5 letters: compound parts), for highlighting."""
+    wanted = {s for s in stems(query) if s}
+    if not wanted:
+        return []
+    long = [s for s in wanted if len(s) >= 5]
+    spans = []
+    for match in _WORD.finditer(text):
+        word = match.group(0).lower()
+        if word in STOPWORDS:
+            continue
+        s = stem(word)
+        if s in wanted or any(s.startswith(w) or w.startswith(s) and len(s) >= 5 for w in long):
+            spans.append((match.start(), match.end()))
+    return spans

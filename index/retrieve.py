@@ -6,6 +6,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from assistant.ids import parse_paragraph_id
 from assistant.models import DocumentMeta, Paragraph
 from assistant.settings import Settings
 from index.store import ParagraphIndex
@@ -71,7 +72,10 @@ class HybridRetriever:
         self.index = index
         self.settings = settings
 
-    def retrieve(self, question: str, top_k: int | None = None) -> Retrieval:
+    def retrieve(
+        self, question: str, top_k: int | None = None, allowed: set[str] | None = None
+    ) -> Retrieval:
+        """Rank paragraphs for `question`; `allowed` (doc ids) limits the documents searched."""
         s = self.settings
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
@@ -79,17 +83,25 @@ class HybridRetriever:
         timings["embed_query"] = _ms(t0)
 
         snap = self.index.snapshot()
-        known = {d.organisation for d in snap.documents.values()}
+        documents = {
+            d: meta for d, meta in snap.documents.items() if allowed is None or d in allowed
+        }
+        known = {d.organisation for d in documents.values()}
         orgs = organisations_in(question, known)
         unknown = unknown_organisations(question, known)
+        if orgs:
+            documents = {d: meta for d, meta in documents.items() if meta.organisation in orgs}
+        scope = None if (allowed is None and not orgs) else set(documents)
 
         t0 = time.perf_counter()
-        dense = self.index.dense_search(query_vector, s.dense_top_k, orgs or None)
+        dense = self.index.dense_search(query_vector, s.dense_top_k, scope) if documents else []
         timings["dense"] = _ms(t0)
         t0 = time.perf_counter()
-        lexical = self._lexical(question, s.lexical_top_k)
-        if orgs:
-            lexical = [(pid, sc) for pid, sc in lexical if self._organisation(pid) in orgs]
+        # Ask BM25 for more when the scope is narrow, so a filter does not starve the list.
+        depth = s.lexical_top_k if scope is None else s.lexical_top_k * 4
+        lexical = self._lexical(question, depth) if documents else []
+        if scope is not None:
+            lexical = [(pid, sc) for pid, sc in lexical if parse_paragraph_id(pid)[0] in scope][: s.lexical_top_k]
         timings["lexical"] = _ms(t0)
 
         fused: dict[str, float] = {}
@@ -111,10 +123,6 @@ class HybridRetriever:
                 paragraph, document = found
                 hits.append(Hit(paragraph, document, fused[pid], dense_sim.get(pid, 0.0), ranks[pid]))
         return Retrieval(hits=hits, organisations=orgs, timings_ms=timings, unknown_organisations=unknown)
-
-    def _organisation(self, paragraph_id: str) -> str:
-        found = self.index.paragraph(paragraph_id)
-        return found[1].organisation if found else ""
 
     def _lexical(self, question: str, top_k: int) -> list[tuple[str, float]]:
         """One lexical ranking: normalised BM25 on stems + GRAM_WEIGHT x normalised BM25 on 4-grams."""

@@ -179,17 +179,19 @@ class ParagraphIndex:
 
     # ------------------------------------------------------------------ searching
     def dense_search(
-        self, query_vector: np.ndarray, top_k: int, organisations: list[str] | None = None
+        self, query_vector: np.ndarray, top_k: int, doc_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
-        """(paragraph_id, cosine similarity), best first."""
+        """(paragraph_id, cosine similarity), best first; `doc_ids` limits the documents."""
         from llama_index.core.vector_stores.types import (
             FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
         )
 
         filters = None
-        if organisations:
+        if doc_ids is not None:
+            if not doc_ids:
+                return []
             filters = MetadataFilters(
-                filters=[MetadataFilter(key="organisation", value=organisations, operator=FilterOperator.IN)]
+                filters=[MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)]
             )
         count = len(self.snapshot().paragraphs)
         if count == 0:

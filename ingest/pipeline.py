@@ -8,6 +8,8 @@ survive. The slow step (embedding) runs before the old version is touched.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -78,6 +80,32 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileResult]]:
     return files, problems
 
 
+def original_path(files_dir: Path, doc_id: str, source: str) -> Path:
+    """Where the copy of an ingested original lives (served to readers at the cited page)."""
+    return files_dir / f"{doc_id}{Path(source).suffix.lower()}"
+
+
+def keep_original(path: Path, doc_id: str, files_dir: Path) -> None:
+    """Copy the original next to the index (write to a temporary name, then rename: a reader
+    never sees half a file). Older copies of the document under another extension are removed."""
+    target = original_path(files_dir, doc_id, path.name)
+    files_dir.mkdir(parents=True, exist_ok=True)
+    if not (target.exists() and target.stat().st_size == path.stat().st_size
+            and target.read_bytes() == path.read_bytes()):
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    for other in files_dir.glob(f"{doc_id}.*"):
+        if other != target and other.stem == doc_id:
+            other.unlink(missing_ok=True)
+
+
+def remove_original(doc_id: str, files_dir: Path) -> None:
+    for stored in files_dir.glob(f"{doc_id}.*"):
+        if stored.stem == doc_id:
+            stored.unlink(missing_ok=True)
+
+
 def ingest_paths(
     paths: Iterable[Path],
     index: ParagraphIndex,
@@ -104,11 +132,13 @@ def ingest_paths(
             stored = index.stored_hash(meta.doc_id)
             existed = meta.doc_id in index.snapshot().documents
             if stored == meta.content_hash:
+                keep_original(path, meta.doc_id, index.settings.files_dir)
                 report.files.append(FileResult(str(path), "unchanged", meta.doc_id))
                 continue
             t0 = time.perf_counter()
             vectors = index.embed(parsed)
             report.embed_seconds += time.perf_counter() - t0
+            keep_original(path, meta.doc_id, index.settings.files_dir)
             index.replace_document(parsed, vectors)
             report.files.append(
                 FileResult(

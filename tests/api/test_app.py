@@ -15,7 +15,7 @@ def test_ask_returns_the_documented_shape(client: TestClient):
     r = client.post("/api/ask", json={"question": "Hur mycket ska tjänsteresandet minska?"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert set(body) == {"question", "answer", "abstained", "citations", "timings_ms", "conversation_id", "context_question"}
     assert body["citations"]
     keys = {"marker", "paragraph_id", "doc_id", "title", "organisation", "body", "doc_type", "date",
             "section", "page", "paragraph", "quote", "text", "score"}
@@ -60,4 +60,17 @@ def test_health_and_docs(client: TestClient):
     h = client.get("/health").json()
     assert h["status"] == "ok" and h["documents"] == 5 and h["paragraphs"] > 100
     assert client.get("/openapi.json").status_code == 200
-    assert client.get("/", follow_redirects=False).status_code in (302, 307)
+    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/sok", "/dokument", "/kalla/000_ee3bcc82b85d44b3:p5"])
+def test_pages_are_swedish_html(client: TestClient, path: str):
+    r = client.get(path)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="sv">' in r.text and "/widget.js" in r.text
+
+
+def test_widget_script_is_served(client: TestClient):
+    r = client.get("/widget.js")
+    assert r.status_code == 200 and "javascript" in r.headers["content-type"]
+    assert "/api/ask/stream" in r.text

@@ -1,0 +1,239 @@
+"""JSON endpoints: ask (plain and streamed), search, documents, paragraphs, files, feedback.
+
+Every endpoint sees only the documents the caller's access labels allow; a document the caller
+may not see answers exactly like one that does not exist (404, same message).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import FileResponse, StreamingResponse
+from pydantic import BaseModel, Field, ValidationError
+
+from api.security import Caller, api_key, identify, require_admin
+from assistant import prompts
+from assistant.citations import paragraph_reference
+from assistant.conversations import is_conversation_id
+from assistant.feedback import FeedbackIn
+from assistant.ids import is_doc_id, parse_paragraph_id, section_label
+from assistant.models import AskResponse, DocumentMeta, Filters, Paragraph, SearchResponse
+from assistant.service import Paragraf, QuestionError, visible
+from ingest.pipeline import original_path
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+_MEDIA = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
+_CONTEXT = 40  # paragraphs of the cited section shown around a paragraph, each side
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., description="Frågan, på svenska.", examples=["Hur mycket ska tjänsteresandet minska?"])
+    filters: Filters | None = Field(None, description="Limit the documents the answer may use.")
+    conversation_id: str | None = Field(
+        None, max_length=64, description="From the previous answer, to ask a follow-up."
+    )
+
+
+class DocumentDetail(BaseModel):
+    document: DocumentMeta
+    paragraphs: list[Paragraph]
+
+
+class ParagraphDetail(BaseModel):
+    paragraph: Paragraph
+    document: DocumentMeta
+    reference: str
+    context: list[Paragraph] = Field(description="The paragraphs of the same section, in order.")
+    file_url: str | None = Field(None, description="The original file at the paragraph's page.")
+
+
+class FeedbackReceipt(BaseModel):
+    feedback_id: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+ERRORS = {c: {"model": ErrorBody} for c in (400, 401, 403, 404, 422)}
+
+
+def core(request: Request) -> Paragraf:
+    return request.app.state.paragraf
+
+
+def caller(request: Request) -> Caller:
+    return identify(request.app.state.settings, api_key(request))
+
+
+Core = Annotated[Paragraf, Depends(core)]
+Who = Annotated[Caller, Depends(caller)]
+
+
+def query_filters(
+    organisation: Annotated[list[str], Query(description="Organisation (repeatable).")] = [],  # noqa: B006
+    body: Annotated[list[str], Query(description="Decision-making body (repeatable).")] = [],  # noqa: B006
+    doc_type: Annotated[list[str], Query(description="Document type (repeatable).")] = [],  # noqa: B006
+    date_from: Annotated[date | None, Query(description="Earliest date, yyyy-mm-dd.")] = None,
+    date_to: Annotated[date | None, Query(description="Latest date, yyyy-mm-dd.")] = None,
+) -> Filters:
+    try:
+        return Filters(organisation=organisation, body=body, doc_type=doc_type, date_from=date_from, date_to=date_to)
+    except ValidationError as exc:
+        raise HTTPException(422, prompts.FILTER_INVALID.format(detail=exc.errors()[0]["msg"])) from exc
+
+
+def _ask(app: Paragraf, request: AskRequest, who: Caller) -> AskResponse:
+    cid = request.conversation_id if is_conversation_id(request.conversation_id or "") else None
+    try:
+        return app.ask(request.question, request.filters, cid, who.labels, remember=True)
+    except QuestionError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+@router.post("/api/ask", response_model=AskResponse, responses=ERRORS)
+def ask(request: AskRequest, app: Core, who: Who) -> AskResponse:
+    """Answer a Swedish question with verbatim, cited sentences (or abstain)."""
+    return _ask(app, request, who)
+
+
+def sse(event: str, data: object) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+@router.post(
+    "/api/ask/stream", responses={200: {"content": {"text/event-stream": {}}}, **ERRORS},
+    response_class=StreamingResponse,
+)
+def ask_stream(request: AskRequest, app: Core, who: Who) -> StreamingResponse:
+    """Server-Sent Events: `status` while working, the answer as `token` events, then one
+    `citation` event per citation and `done` with the whole response (same as /api/ask)."""
+    try:
+        app.check_question(request.question)
+    except QuestionError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+    def events() -> Iterator[str]:
+        yield sse("status", {"stage": "retrieving", "message": prompts.RETRIEVING})
+        try:
+            response = _ask(app, request, who)
+        except Exception:  # noqa: BLE001 - the stream has started: report in Swedish, log the trace
+            logger.exception("streamed answer failed")
+            yield sse("error", {"detail": prompts.STREAM_FAILED})
+            return
+        yield sse("status", {"stage": "answering", "message": prompts.COMPOSING})
+        for token in re.findall(r"\S+\s*|\s+", response.answer):
+            yield sse("token", {"text": token})
+        for citation in response.citations:
+            yield sse("citation", citation.model_dump())
+        yield sse("done", response.model_dump())
+
+    return StreamingResponse(
+        events(), media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/api/search", response_model=SearchResponse, responses=ERRORS)
+def search(
+    app: Core, who: Who, filters: Annotated[Filters, Depends(query_filters)],
+    q: Annotated[str, Query(description="Sökord eller fråga.", max_length=1000)],
+    limit: Annotated[int | None, Query(ge=1, le=200)] = None,
+) -> SearchResponse:
+    """Ranked paragraphs (no composed answer) with the matching words as highlight spans."""
+    try:
+        return app.search(q, filters, who.labels, limit)
+    except QuestionError as exc:
+        raise HTTPException(400, str(exc)) from exc
+
+
+@router.get("/api/documents", response_model=list[DocumentMeta], responses=ERRORS)
+def documents(app: Core, who: Who, filters: Annotated[Filters, Depends(query_filters)]) -> list[DocumentMeta]:
+    """Every document the caller may see, with its metadata and paragraph count."""
+    return [d for d in app.index.documents() if visible(d, who.labels) and filters.admits(d)]
+
+
+def _visible_document(app: Paragraf, who: Caller, doc_id: str) -> tuple[DocumentMeta, list[Paragraph]]:
+    found = app.index.document(doc_id) if is_doc_id(doc_id) else None
+    if found is None or not visible(found[0], who.labels):
+        raise HTTPException(404, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))
+    return found
+
+
+@router.get("/api/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
+def document(doc_id: str, app: Core, who: Who) -> DocumentDetail:
+    meta, paragraphs = _visible_document(app, who, doc_id)
+    return DocumentDetail(document=meta, paragraphs=paragraphs)
+
+
+def _stored_file(app: Paragraf, meta: DocumentMeta) -> Path | None:
+    path = original_path(app.settings.files_dir, meta.doc_id, meta.source)
+    return path if path.suffix in _MEDIA and path.is_file() else None
+
+
+@router.get(
+    "/api/documents/{doc_id}/file", responses={200: {"content": {"application/pdf": {}}}, **ERRORS},
+    response_class=FileResponse,
+)
+def document_file(doc_id: str, app: Core, who: Who) -> FileResponse:
+    """The original file as ingested (open PDFs at a page with #page=N)."""
+    meta, _ = _visible_document(app, who, doc_id)
+    path = _stored_file(app, meta)
+    if path is None:
+        raise HTTPException(404, prompts.FILE_NOT_FOUND.format(doc_id=doc_id))
+    return FileResponse(
+        path, media_type=_MEDIA[path.suffix], filename=meta.source, content_disposition_type="inline"
+    )
+
+
+@router.get("/api/paragraphs/{paragraph_id}", response_model=ParagraphDetail, responses=ERRORS)
+def paragraph(paragraph_id: str, app: Core, who: Who) -> ParagraphDetail:
+    """One paragraph with its document, reference and the rest of its section (source view)."""
+    try:
+        parse_paragraph_id(paragraph_id)
+    except ValueError as exc:
+        raise HTTPException(400, prompts.PARAGRAPH_ID_INVALID.format(paragraph_id=paragraph_id)) from exc
+    found = app.index.paragraph(paragraph_id)
+    if found is None or not visible(found[1], who.labels):
+        raise HTTPException(404, prompts.PARAGRAPH_NOT_FOUND.format(paragraph_id=paragraph_id))
+    p, meta = found
+    _, paragraphs = app.index.document(meta.doc_id) or (meta, [p])
+    top = section_label(p.section)
+    context = [
+        q for q in paragraphs
+        if section_label(q.section) == top and abs(q.ordinal - p.ordinal) <= _CONTEXT
+    ]
+    has_file = _stored_file(app, meta) is not None
+    return ParagraphDetail(
+        paragraph=p, document=meta, reference=paragraph_reference(p, meta), context=context or [p],
+        file_url=f"/api/documents/{meta.doc_id}/file#page={p.page}" if has_file else None,
+    )
+
+
+@router.post("/api/feedback", response_model=FeedbackReceipt, status_code=201, responses=ERRORS)
+def feedback(item: FeedbackIn, app: Core, who: Who) -> FeedbackReceipt:
+    """Thumbs up/down (with an optional comment) on an answer, stored with its citations."""
+    record = app.feedback.add(item)
+    return FeedbackReceipt(feedback_id=record.feedback_id, message=prompts.FEEDBACK_THANKS)
+
+
+@router.get(
+    "/api/feedback", responses={200: {"content": {"application/x-ndjson": {}}}, **ERRORS},
+    response_class=StreamingResponse,
+)
+def feedback_export(app: Core, who: Who) -> StreamingResponse:
+    """All feedback as JSONL (admin key required)."""
+    require_admin(who)
+    return StreamingResponse(
+        app.feedback.lines(), media_type="application/x-ndjson",
+        headers={"Content-Disposition": 'attachment; filename="paragraf-feedback.jsonl"'},
+    )
