@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
+bash scripts/system-deps.sh
 if [ ! -x .venv/bin/python ]; then
   echo "==> Skapar virtuell miljö i .venv"
   "$PYTHON" -m venv .venv

@@ -17,7 +17,7 @@
 
   var CSS = [
     ".pgf{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1a1a1a}",
-    ".pgf *{box-sizing:border-box}",
+    ".pgf,.pgf *{box-sizing:border-box}",
     ".pgf-chat{display:flex;flex-direction:column;gap:.75rem;max-width:100%}",
     ".pgf-log{display:flex;flex-direction:column;gap:.75rem;overflow-y:auto}",
     ".pgf-msg{padding:.75rem 1rem;border-radius:.5rem;max-width:100%;overflow-wrap:anywhere}",
@@ -29,6 +29,7 @@
     ".pgf-tip{display:none;position:absolute;left:0;bottom:1.6em;z-index:10;width:min(22rem,70vw);",
     "padding:.5rem .75rem;background:#1a1a1a;color:#fff;font-weight:400;border-radius:.35rem;white-space:normal}",
     ".pgf-cite:hover .pgf-tip,.pgf-cite:focus .pgf-tip{display:block}",
+    ".pgf-cite.pgf-tip-left .pgf-tip{left:auto;right:0}",
     ".pgf-sources{margin:.5rem 0 0;padding-left:1.5rem;font-size:.9rem}",
     ".pgf-sources li{margin:.35rem 0}",
     ".pgf-sources q{display:block;color:#333;margin:.15rem 0}",
@@ -53,7 +54,8 @@
     "max-height:calc(100vh - 6rem);display:flex;flex-direction:column;background:#f7f8fa;border:1px solid #6b7280;",
     "border-radius:.5rem;box-shadow:0 4px 16px rgba(0,0,0,.3);padding:.75rem}",
     ".pgf-panel[hidden]{display:none}",
-    ".pgf-panel .pgf-log{flex:1;min-height:6rem}",
+    ".pgf-panel .pgf-chat{flex:1;min-height:0}",
+    ".pgf-panel .pgf-log{flex:1;min-height:6rem;overflow-y:auto}",
     ".pgf-head{display:flex;justify-content:space-between;align-items:center;margin-bottom:.5rem}",
     ".pgf-head h2{font-size:1.05rem;margin:0}",
     "mark.pgf-mark{background:#ffe066;color:#1a1a1a}"
@@ -186,9 +188,16 @@
       container.appendChild(el("a", {
         "class": "pgf-cite", href: sourceUrl(c), target: "_blank", rel: "noopener",
         "data-marker": c.marker, "data-paragraph": c.paragraph_id, "aria-describedby": tipId,
-        "aria-label": "Källa " + c.marker + ": " + c.reference
+        "aria-label": "Källa " + c.marker + ": " + c.reference,
+        onmouseenter: placeTip, onfocus: placeTip
       }, ["[" + c.marker + "]", el("span", { "class": "pgf-tip", role: "tooltip", id: tipId, text: "”" + c.quote + "”" })]));
     });
+  }
+
+  /* Open the preview towards the middle of the screen so it is never cut off at an edge. */
+  function placeTip(e) {
+    var link = e.currentTarget;
+    link.classList.toggle("pgf-tip-left", link.getBoundingClientRect().left > window.innerWidth / 2);
   }
 
   function renderSources(citations) {
@@ -219,8 +228,8 @@
       }).then(function (r) { status.textContent = r.message; }, function (e) { status.textContent = e.message; });
     }
     box.appendChild(el("span", { text: "Var svaret till hjälp?" }));
-    box.appendChild(el("button", { type: "button", "class": "pgf-up", "aria-label": "Bra svar", text: "👍", onclick: function () { send("up"); } }));
-    box.appendChild(el("button", { type: "button", "class": "pgf-down", "aria-label": "Dåligt svar", text: "👎", onclick: function () { send("down"); } }));
+    box.appendChild(el("button", { type: "button", "class": "pgf-up", text: "Bra svar", onclick: function () { send("up"); } }));
+    box.appendChild(el("button", { type: "button", "class": "pgf-down", text: "Dåligt svar", onclick: function () { send("down"); } }));
     box.appendChild(comment);
     box.appendChild(status);
     return box;
