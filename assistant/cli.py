@@ -37,7 +37,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.set_postfix_str(path.name[-40:], refresh=False)
             bar.update(1)
 
-        report = ingest_paths(paths, app.index, progress=progress)
+        report = ingest_paths(paths, app.index, progress=progress, visibility=args.visibility)
     print(
         f"Klart på {report.seconds:.1f} s: {report.count('added')} nya, "
         f"{report.count('updated')} uppdaterade, {report.count('unchanged')} oförändrade, "
@@ -164,6 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", parents=[common], help="read PDF/text files or folders into the index")
     p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--visibility", default="public",
+        help="access label for documents whose sidecar sets none (default: public; e.g. internal)",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", parents=[common], help="ask a question in Swedish")

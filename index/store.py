@@ -42,6 +42,7 @@ class Snapshot:
     position: dict[str, int] = field(default_factory=dict)
     lexical: LexicalIndex = field(default_factory=LexicalIndex)
     complete: dict[str, str] = field(default_factory=dict)  # doc_id -> content hash, when whole
+    incomplete: list[str] = field(default_factory=list)  # half-written documents (hidden)
     generation: int = -1
 
 
@@ -136,15 +137,22 @@ class ParagraphIndex:
         rows.sort(key=lambda r: (r[0].doc_id, r[0].ordinal))
         hashes: dict[str, set[str]] = {}
         counts: dict[str, int] = {}
+        metas: dict[str, DocumentMeta] = {}
         for paragraph, doc in rows:
-            snap.position[paragraph.paragraph_id] = len(snap.paragraphs)
-            snap.paragraphs.append(paragraph)
-            snap.documents.setdefault(doc.doc_id, doc)
+            metas.setdefault(doc.doc_id, doc)
             hashes.setdefault(doc.doc_id, set()).add(doc.content_hash)
             counts[doc.doc_id] = counts.get(doc.doc_id, 0) + 1
-        for doc_id, doc in snap.documents.items():
+        for doc_id, doc in metas.items():
             if hashes[doc_id] == {doc.content_hash} and counts[doc_id] == doc.paragraph_count:
                 snap.complete[doc_id] = doc.content_hash
+            else:  # a writer died mid-document: never serve it; the next ingest rewrites it
+                logger.warning("document %s is incomplete in the index (hidden until re-ingested)", doc_id)
+        for paragraph, doc in rows:
+            if doc.doc_id in snap.complete:
+                snap.position[paragraph.paragraph_id] = len(snap.paragraphs)
+                snap.paragraphs.append(paragraph)
+                snap.documents.setdefault(doc.doc_id, doc)
+        snap.incomplete = sorted(set(metas) - set(snap.complete))
         snap.lexical.build(
             [lexical_text(snap.documents[p.doc_id], p) for p in snap.paragraphs]
         )

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from ingest.extract import IngestError
 
-SIDECAR_FIELDS = ("doc_id", "title", "organisation", "body", "doc_type", "date", "diarienummer")
+SIDECAR_FIELDS = (
+    "doc_id", "title", "organisation", "body", "doc_type", "date", "diarienummer", "visibility",
+)
 
 _MONTHS = {
     m: i

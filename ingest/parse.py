@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 from assistant.ids import content_hash, is_doc_id, make_doc_id, paragraph_id
@@ -12,8 +14,22 @@ from ingest.metadata import guess_metadata, load_sidecar
 from ingest.structure import parse_structure
 
 
-def parse_file(path: Path) -> ParsedDocument:
-    """Read, clean and structure one document. Raises IngestError for unusable input."""
+VISIBILITY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+def check_visibility(label: str) -> str:
+    if not VISIBILITY.match(label or ""):
+        raise IngestError(
+            f"Ogiltig synlighetsetikett {label!r}; använd t.ex. public eller internal.",
+            "visibility: lowercase letters, digits, '_' and '-', at most 40",
+        )
+    return label
+
+
+def parse_file(path: Path, visibility: str = "public") -> ParsedDocument:
+    """Read, clean and structure one document. Raises IngestError for unusable input.
+
+    `visibility` is the access label unless the sidecar sets one."""
     path = Path(path)
     sidecar = load_sidecar(path)
     raw = read_document(path)
@@ -23,7 +39,8 @@ def parse_file(path: Path) -> ParsedDocument:
         raise IngestError("Dokumentet innehåller ingen läsbar text.", "no paragraphs found")
 
     guessed = guess_metadata(raw.pages, raw.pdf_title)
-    fields = {**guessed, **{k: v for k, v in sidecar.items() if k != "doc_id"}}
+    fields = {**guessed, "visibility": visibility, **{k: v for k, v in sidecar.items() if k != "doc_id"}}
+    check_visibility(fields["visibility"])
     doc_id = sidecar.get("doc_id") or make_doc_id(path.stem)
     if not is_doc_id(doc_id):
         raise IngestError(
@@ -33,7 +50,8 @@ def parse_file(path: Path) -> ParsedDocument:
     meta = DocumentMeta(
         doc_id=doc_id,
         source=path.name,
-        content_hash=content_hash(raw.data),
+        # The fingerprint covers the metadata too: a corrected sidecar or a new visibility re-ingests.
+        content_hash=content_hash(raw.data + json.dumps(fields, sort_keys=True).encode()),
         pages=len(raw.pages),
         paragraph_count=len(parsed),
         **fields,

@@ -110,7 +110,9 @@ def ingest_paths(
     paths: Iterable[Path],
     index: ParagraphIndex,
     progress: Callable[[Path], None] | None = None,
+    visibility: str = "public",
 ) -> IngestReport:
+    """Ingest files and folders; `visibility` labels documents whose sidecar sets none."""
     started = time.perf_counter()
     paths = list(paths)
     files, problems = collect_files(paths)
@@ -119,7 +121,7 @@ def ingest_paths(
     for path in files:
         try:
             t0 = time.perf_counter()
-            parsed = parse_file(path)
+            parsed = parse_file(path, visibility)
             report.parse_seconds += time.perf_counter() - t0
             meta = parsed.meta
             if meta.doc_id in seen and seen[meta.doc_id] != str(path):
@@ -130,7 +132,8 @@ def ingest_paths(
                 )
             seen[meta.doc_id] = str(path)
             stored = index.stored_hash(meta.doc_id)
-            existed = meta.doc_id in index.snapshot().documents
+            snap = index.snapshot()
+            existed = meta.doc_id in snap.documents or meta.doc_id in snap.incomplete
             if stored == meta.content_hash:
                 keep_original(path, meta.doc_id, index.settings.files_dir)
                 report.files.append(FileResult(str(path), "unchanged", meta.doc_id))

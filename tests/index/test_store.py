@@ -69,6 +69,10 @@ def test_half_written_document_is_not_reported_as_stored(app: Paragraf, tmp_path
     # Simulate a crash between delete and add: some paragraphs of the document are missing.
     app.index._collection.delete(ids=["000_ee3bcc82b85d44b3:p1", "000_ee3bcc82b85d44b3:p2"])
     assert app.index.stored_hash("000_ee3bcc82b85d44b3") is None
+    # ... and the rest of it is hidden from readers until it is written again
+    assert app.index.paragraph("000_ee3bcc82b85d44b3:p3") is None
+    assert app.index.documents() == []
+    assert app.ask("Hur mycket ska tjänsteresandet minska?").abstained
     report = ingest_paths([corpus], app.index)
     assert report.count("updated") == 1
     assert app.index.stored_hash("000_ee3bcc82b85d44b3") is not None
