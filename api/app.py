@@ -9,11 +9,13 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
+from api import admin
 from api.routes import router
 from assistant import prompts
 from assistant.service import Paragraf
@@ -43,6 +45,7 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         core.embedder.embed_query("uppvärmning")  # and warm the embedder
         api_.state.paragraf = core
         api_.state.settings = settings
+        api_.state.metrics = metrics
         yield
 
     api = FastAPI(
@@ -51,13 +54,19 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         version="0.2.0",
         lifespan=lifespan,
     )
+    metrics = Metrics()
+    # Outermost last: request id/log/metrics > CORS (so 413/429 stay readable) > size > rate.
+    api.add_middleware(RateLimit, settings=settings, metrics=metrics)
+    api.add_middleware(BodyLimit, settings=settings)
     api.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
-        allow_methods=["GET", "POST"],
-        allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        allow_methods=["GET", "POST", "DELETE"],
+        allow_headers=["Content-Type", "X-API-Key", "Authorization", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )
+    api.add_middleware(RequestContext, metrics=metrics)
 
     @api.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -94,6 +103,10 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
     def widget() -> FileResponse:
         return FileResponse(STATIC / "widget.js", media_type="text/javascript; charset=utf-8")
 
+    @api.get("/metrics", include_in_schema=False)
+    def prometheus() -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
     @api.get("/health", response_model=Health)
     def health(request: Request) -> Health:
         core: Paragraf = request.app.state.paragraf
@@ -104,5 +117,6 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         )
 
     api.include_router(router)
+    api.include_router(admin.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     return api

@@ -6,15 +6,17 @@ may not see answers exactly like one that does not exist (404, same message).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
@@ -64,7 +66,7 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-ERRORS = {c: {"model": ErrorBody} for c in (400, 401, 403, 404, 422)}
+ERRORS = {c: {"model": ErrorBody} for c in (400, 401, 403, 404, 413, 422, 429, 503)}
 
 
 def core(request: Request) -> Paragraf:
@@ -92,18 +94,30 @@ def query_filters(
         raise HTTPException(422, prompts.FILTER_INVALID.format(detail=exc.errors()[0]["msg"])) from exc
 
 
-def _ask(app: Paragraf, request: AskRequest, who: Caller) -> AskResponse:
+async def bounded(request: Request, fn, *args):
+    """Run blocking work in the thread pool; a 503 in Swedish when it takes too long."""
+    timeout = request.app.state.settings.request_timeout_s
+    try:
+        return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout)
+    except asyncio.TimeoutError as exc:
+        logger.warning("timed out after %.1f s: %s", timeout, request.url.path)
+        raise HTTPException(503, prompts.TIMEOUT) from exc
+
+
+def _ask(app: Paragraf, request: AskRequest, who: Caller, metrics) -> AskResponse:
     cid = request.conversation_id if is_conversation_id(request.conversation_id or "") else None
     try:
-        return app.ask(request.question, request.filters, cid, who.labels, remember=True)
+        response = app.ask(request.question, request.filters, cid, who.labels, remember=True)
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
+    metrics.answers.labels("abstained" if response.abstained else "answered").inc()
+    return response
 
 
 @router.post("/api/ask", response_model=AskResponse, responses=ERRORS)
-def ask(request: AskRequest, app: Core, who: Who) -> AskResponse:
+async def ask(body: AskRequest, request: Request, app: Core, who: Who) -> AskResponse:
     """Answer a Swedish question with verbatim, cited sentences (or abstain)."""
-    return _ask(app, request, who)
+    return await bounded(request, _ask, app, body, who, request.app.state.metrics)
 
 
 def sse(event: str, data: object) -> str:
@@ -114,18 +128,21 @@ def sse(event: str, data: object) -> str:
     "/api/ask/stream", responses={200: {"content": {"text/event-stream": {}}}, **ERRORS},
     response_class=StreamingResponse,
 )
-def ask_stream(request: AskRequest, app: Core, who: Who) -> StreamingResponse:
+async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) -> StreamingResponse:
     """Server-Sent Events: `status` while working, the answer as `token` events, then one
     `citation` event per citation and `done` with the whole response (same as /api/ask)."""
     try:
-        app.check_question(request.question)
+        app.check_question(body.question)
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
 
-    def events() -> Iterator[str]:
+    async def events() -> AsyncIterator[str]:
         yield sse("status", {"stage": "retrieving", "message": prompts.RETRIEVING})
         try:
-            response = _ask(app, request, who)
+            response = await bounded(request, _ask, app, body, who, request.app.state.metrics)
+        except HTTPException as exc:
+            yield sse("error", {"detail": exc.detail})
+            return
         except Exception:  # noqa: BLE001 - the stream has started: report in Swedish, log the trace
             logger.exception("streamed answer failed")
             yield sse("error", {"detail": prompts.STREAM_FAILED})
@@ -144,16 +161,20 @@ def ask_stream(request: AskRequest, app: Core, who: Who) -> StreamingResponse:
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERRORS)
-def search(
-    app: Core, who: Who, filters: Annotated[Filters, Depends(query_filters)],
+async def search(
+    request: Request, app: Core, who: Who, filters: Annotated[Filters, Depends(query_filters)],
     q: Annotated[str, Query(description="Sökord eller fråga.", max_length=1000)],
     limit: Annotated[int | None, Query(ge=1, le=200)] = None,
 ) -> SearchResponse:
     """Ranked paragraphs (no composed answer) with the matching words as highlight spans."""
-    try:
-        return app.search(q, filters, who.labels, limit)
-    except QuestionError as exc:
-        raise HTTPException(400, str(exc)) from exc
+
+    def run() -> SearchResponse:
+        try:
+            return app.search(q, filters, who.labels, limit)
+        except QuestionError as exc:
+            raise HTTPException(400, str(exc)) from exc
+
+    return await bounded(request, run)
 
 
 @router.get("/api/documents", response_model=list[DocumentMeta], responses=ERRORS)

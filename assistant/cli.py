@@ -140,12 +140,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from api.app import create_app
+    from api.hardening import configure_logging
 
     settings = _settings(args)
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Paragraf lyssnar på http://{host}:{port}/ (API-dokumentation: /docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    configure_logging(settings)
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="warning", access_log=False,
+        log_config=None, timeout_keep_alive=5, limit_concurrency=256,
+    )
     return 0
 
 

@@ -111,6 +111,21 @@ class Settings(BaseSettings):
         default_factory=lambda: ["public"],
         description="Access labels callers without an API key may see.",
     )
+    max_request_bytes: int = Field(
+        64 * 1024, ge=1024, description="Largest JSON request body accepted (bytes); more is 413."
+    )
+    max_upload_bytes: int = Field(
+        200 * 1024 * 1024, ge=1024, description="Largest document an admin may upload over HTTP (bytes)."
+    )
+    rate_limit_per_minute: int = Field(
+        120, ge=0, description="Requests per minute per client (API key, else IP address) on /api/; "
+        "0 turns the limit off. Bursts up to rate_limit_burst are allowed.",
+    )
+    rate_limit_burst: int = Field(30, ge=1, description="Requests a client may send at once.")
+    request_timeout_s: float = Field(
+        30.0, gt=0, description="Longest time an answer or search may take before a 503."
+    )
+    log_json: bool = Field(True, description="Write one JSON object per log line (with request id).")
     search_limit: int = Field(20, ge=1, le=200, description="Default number of /api/search results.")
     conversation_max_turns: int = Field(
         10, ge=1, le=100, description="Turns remembered per conversation (oldest dropped first)."

@@ -1,0 +1,99 @@
+"""Admin operations over HTTP (admin API key): ingest an uploaded document, delete a document.
+Feedback export lives with feedback in api.routes."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from api.routes import ERRORS, Core, Who
+from api.security import require_admin
+from assistant import prompts
+from assistant.ids import is_doc_id
+from ingest.extract import is_supported
+from ingest.metadata import SIDECAR_FIELDS
+from ingest.parse import VISIBILITY
+from ingest.pipeline import FileResult, ingest_paths
+
+router = APIRouter()
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9ÅÄÖåäöÉé._-]+")
+
+
+class IngestResult(BaseModel):
+    file: str
+    status: str
+    doc_id: str
+    paragraphs: int
+    pages: int
+    message: str
+
+
+class Removed(BaseModel):
+    doc_id: str
+    removed: bool
+
+
+@router.post("/api/admin/documents", response_model=IngestResult, status_code=201, responses=ERRORS)
+async def upload(
+    request: Request, app: Core, who: Who,
+    file: Annotated[UploadFile, File(description="PDF, .txt or .md")],
+    visibility: Annotated[str, Form(description="Access label, e.g. public or internal.")] = "public",
+    metadata: Annotated[str, Form(description="Optional JSON with sidecar fields (title, organisation, …).")] = "",
+) -> IngestResult:
+    """Ingest one uploaded document (admin key). A bad file is refused; the index is untouched."""
+    require_admin(who)
+    name = _SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip("._")
+    if not name or not is_supported(Path(name)):
+        raise HTTPException(422, "Filtypen stöds inte; ladda upp PDF, .txt eller .md.")
+    if not VISIBILITY.match(visibility):
+        raise HTTPException(422, f"Ogiltig synlighetsetikett {visibility!r}.")
+    sidecar = {}
+    if metadata.strip():
+        try:
+            sidecar = json.loads(metadata)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(422, "Metadata måste vara ett JSON-objekt.") from exc
+        if not isinstance(sidecar, dict) or set(sidecar) - set(SIDECAR_FIELDS) or not all(
+            isinstance(v, str) for v in sidecar.values()
+        ):
+            raise HTTPException(422, "Metadata får bara innehålla textfälten " + ", ".join(SIDECAR_FIELDS) + ".")
+        if "doc_id" in sidecar and not is_doc_id(sidecar["doc_id"]):
+            raise HTTPException(422, f"Ogiltigt dokument-id {sidecar['doc_id']!r}.")
+    folder = app.settings.data_dir / "uploads" / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    try:
+        target = folder / name
+        with target.open("wb") as out:
+            while chunk := await file.read(1 << 20):
+                out.write(chunk)
+        if sidecar:
+            (folder / f"{name}.meta.json").write_text(json.dumps(sidecar, ensure_ascii=False), encoding="utf-8")
+        report = await run_in_threadpool(ingest_paths, [target], app.index, None, visibility)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    result: FileResult = report.files[0]
+    request.app.state.metrics.ingested.labels(result.status).inc()
+    if result.status == "skipped":
+        raise HTTPException(422, f"{name}: {result.message}")
+    return IngestResult(file=name, status=result.status, doc_id=result.doc_id,
+                        paragraphs=result.paragraphs, pages=result.pages, message=result.message)
+
+
+@router.delete("/api/admin/documents/{doc_id}", response_model=Removed, responses=ERRORS)
+async def remove(doc_id: str, app: Core, who: Who) -> Removed:
+    """Delete a document, its paragraphs and its stored original (admin key)."""
+    require_admin(who)
+    if not is_doc_id(doc_id):
+        raise HTTPException(404, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))
+    removed = await run_in_threadpool(app.remove, doc_id)
+    if not removed:
+        raise HTTPException(404, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))
+    return Removed(doc_id=doc_id, removed=True)
