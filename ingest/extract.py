@@ -34,6 +34,7 @@ class RawDocument:
     layout: str  # "pdf" (hard-wrapped lines, no blank lines) or "text"
     pdf_title: str = ""
     data: bytes = field(default=b"", repr=False)
+    ocr: bool = False  # the text was read by OCR from page images
 
 
 def is_supported(path: Path) -> bool:
@@ -120,8 +121,12 @@ def _read_pdf(data: bytes) -> RawDocument:
     if not pages:
         raise IngestError("PDF:en har inga sidor.", "zero pages")
     if not any(p.strip() for p in pages):
-        raise IngestError(
-            "PDF:en saknar textlager (skannad?) och kan inte läsas utan OCR.",
-            "no extractable text",
-        )
+        # A scanned PDF: read the page images with OCR (Tesseract's output keeps blank lines
+        # between paragraphs, so it is structured like extracted text).
+        from ingest.ocr import ocr_pdf
+
+        pages = ocr_pdf(data)
+        if not any(p.strip() for p in pages):
+            raise IngestError("PDF:en saknar text, även efter OCR.", "no text after OCR")
+        return RawDocument(pages=pages, layout="text", pdf_title=title.strip(), ocr=True)
     return RawDocument(pages=pages, layout="pdf", pdf_title=title.strip())

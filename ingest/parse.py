@@ -54,6 +54,7 @@ def parse_file(path: Path, visibility: str = "public") -> ParsedDocument:
         content_hash=content_hash(raw.data + json.dumps(fields, sort_keys=True).encode()),
         pages=len(raw.pages),
         paragraph_count=len(parsed),
+        ocr=raw.ocr,
         **fields,
     )
     paragraphs = [
