@@ -81,6 +81,19 @@ def real_app(tmp_path_factory: pytest.TempPathFactory) -> Paragraf:
 
 
 @pytest.fixture(scope="session")
+def real_server_app(tmp_path_factory: pytest.TempPathFactory, chroma_server) -> Paragraf:
+    """The same corpus and model as real_app, stored in a real Chroma server (`chroma run`)."""
+    host, port = chroma_server
+    data = tmp_path_factory.mktemp("real-server-data")
+    app = Paragraf(Settings(data_dir=data, chroma_host=host, chroma_port=port,
+                            collection="paragraf-integration", refresh_interval_s=0.0))
+    report = ingest_paths([SAMPLES], app.index)
+    assert not report.skipped, report.skipped
+    assert not (data / "chroma").exists()  # nothing went to an embedded store
+    return app
+
+
+@pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Chroma server (`chroma run`, from the chromadb wheel) on loopback."""
     import socket

@@ -12,6 +12,12 @@ from assistant.service import Paragraf
 
 pytestmark = pytest.mark.slow
 
+
+@pytest.fixture(params=["embedded", "chroma-server"])
+def store_app(request) -> Paragraf:
+    """Every test here runs against the embedded store and against a real `chroma run` server."""
+    return request.getfixturevalue("real_app" if request.param == "embedded" else "real_server_app")
+
 CASES = [
     # question, paragraph that must be cited, words its quote must contain
     ("Hur mycket ska tjänsteresandet minska?", "000_ee3bcc82b85d44b3:p5", "15 procent"),
@@ -25,14 +31,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("question", "paragraph_id", "words"), CASES)
-def test_real_questions_cite_the_right_paragraph(real_app: Paragraf, question, paragraph_id, words):
-    response = real_app.ask(question)
+def test_real_questions_cite_the_right_paragraph(store_app: Paragraf, question, paragraph_id, words):
+    response = store_app.ask(question)
     assert not response.abstained, response.answer
     if paragraph_id:
         assert paragraph_id in [c.paragraph_id for c in response.citations], response.answer
     assert any(words in c.quote for c in response.citations), response.answer
     for c in response.citations:
-        assert c.quote in real_app.index.paragraph(c.paragraph_id)[0].text
+        assert c.quote in store_app.index.paragraph(c.paragraph_id)[0].text
 
 
 @pytest.mark.parametrize(
@@ -43,20 +49,24 @@ def test_real_questions_cite_the_right_paragraph(real_app: Paragraf, question, p
         "Vilka uppdrag fick regionstyrelsen i Region Dalarna 2019?",
     ],
 )
-def test_questions_outside_the_corpus_are_abstained(real_app: Paragraf, question):
-    response = real_app.ask(question)
+def test_questions_outside_the_corpus_are_abstained(store_app: Paragraf, question):
+    response = store_app.ask(question)
     assert response.abstained and response.answer == prompts.ABSTAIN and not response.citations
 
 
-def test_every_sample_document_is_ingested(real_app: Paragraf):
-    docs = {d.doc_id: d for d in real_app.index.documents()}
+def test_every_sample_document_is_ingested(store_app: Paragraf):
+    docs = {d.doc_id: d for d in store_app.index.documents()}
     assert len(docs) == 9
     assert docs["revisionsberattelse_2023"].pages == 3
     assert {d.organisation for d in docs.values()} == {"Region Västerbotten", "Region Norrbotten", "Göteborgs Stad"}
 
 
-def test_cli_ask_json_over_the_real_index(real_app: Paragraf):
-    env = {**os.environ, "PARAGRAF_DATA_DIR": str(real_app.settings.data_dir)}
+def test_cli_ask_json_over_the_real_index(store_app: Paragraf):
+    env = {**os.environ, "PARAGRAF_DATA_DIR": str(store_app.settings.data_dir)}
+    if store_app.settings.chroma_host:
+        env.update(PARAGRAF_CHROMA_HOST=store_app.settings.chroma_host,
+                   PARAGRAF_CHROMA_PORT=str(store_app.settings.chroma_port),
+                   PARAGRAF_COLLECTION=store_app.settings.collection)
     out = subprocess.run(
         [sys.executable, "-m", "assistant.cli", "ask", "--json", "Hur mycket ska tjänsteresandet minska?"],
         capture_output=True, text=True, env=env, check=True,
