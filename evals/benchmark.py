@@ -19,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from evals.runner import percentile
@@ -86,47 +88,63 @@ def bench_ingest(corpus: Path, data_dir: Path) -> dict:
     }
 
 
-def bench_server(data_dir: Path, requests: int) -> dict:
+@contextmanager
+def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterator[tuple[str, float, int]]:
+    """Start `paragraf serve` as a real process on a free loopback port; yields (base URL,
+    seconds until /health answered, pid) and stops the server afterwards."""
     import httpx
 
     port = _free_port()
-    env = {**os.environ, "PARAGRAF_DATA_DIR": str(data_dir)}
+    full_env = {**os.environ, "PARAGRAF_DATA_DIR": str(data_dir), **(env or {})}
+    # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
+    log = tempfile.NamedTemporaryFile(prefix="paragraf-server-", suffix=".log", delete=False)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=full_env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            deadline = time.monotonic() + 120
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"server exited: {proc.stderr.read().decode()[-2000:]}")
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError("server did not start within 120 s")
-                time.sleep(0.05)
-            startup_s = time.perf_counter() - t0
-            for q in QUESTIONS:  # warm-up round
-                client.post("/api/ask", json={"question": q}).raise_for_status()
-            latencies, server_totals = [], []
-            for i in range(requests):
-                q = QUESTIONS[i % len(QUESTIONS)]
-                t = time.perf_counter()
-                r = client.post("/api/ask", json={"question": q})
-                latencies.append(1000 * (time.perf_counter() - t))
-                r.raise_for_status()
-                server_totals.append(r.json()["timings_ms"]["total"])
-            rss = _rss_mb(proc.pid)
-            torch = _torch_loaded(proc.pid)
+        deadline = time.monotonic() + 120
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited: {Path(log.name).read_text()[-2000:]}")
+            try:
+                if httpx.get(base + "/health", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start within 120 s")
+            time.sleep(0.05)
+        yield base, time.perf_counter() - t0, proc.pid
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+        os.unlink(log.name)
+
+
+def bench_server(data_dir: Path, requests: int) -> dict:
+    import httpx
+
+    with running_server(data_dir) as (base, startup_s, pid), httpx.Client(base_url=base, timeout=30) as client:
+        for q in QUESTIONS:  # warm-up round
+            client.post("/api/ask", json={"question": q}).raise_for_status()
+        latencies, server_totals = [], []
+        for i in range(requests):
+            q = QUESTIONS[i % len(QUESTIONS)]
+            t = time.perf_counter()
+            r = client.post("/api/ask", json={"question": q})
+            latencies.append(1000 * (time.perf_counter() - t))
+            r.raise_for_status()
+            server_totals.append(r.json()["timings_ms"]["total"])
+        rss = _rss_mb(pid)
+        torch = _torch_loaded(pid)
     return {
         "startup_s": round(startup_s, 2),
         "rss_mb_after_queries": round(rss, 1),
