@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -23,8 +23,23 @@ from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
-# Pages of the web app (Swedish paths); each is a static HTML file that talks to the JSON API.
+# Pages of the web app (Swedish paths): a body in static/pages/ inside static/layout.html; each
+# page talks to the JSON API from the browser.
 PAGES = {"/": "index.html", "/sok": "search.html", "/dokument": "documents.html"}
+NAV = [("/", "Fråga"), ("/sok", "Sök i protokollen"), ("/dokument", "Dokument")]
+
+
+def render_page(name: str, path: str) -> str:
+    """One page: its title (first-line comment) and body inside the shared layout and menu."""
+    body = (STATIC / "pages" / name).read_text(encoding="utf-8")
+    first, _, main = body.partition("\n")
+    title = first.removeprefix("<!-- title:").removesuffix("-->").strip()
+    current = ' aria-current="page"'
+    nav = "\n".join(
+        f'    <a href="{href}"{current if href == path else ""}>{label}</a>' for href, label in NAV
+    )
+    layout = (STATIC / "layout.html").read_text(encoding="utf-8")
+    return layout.replace("{title}", title).replace("{nav}", nav).replace("{main}", main)
 
 
 class Health(BaseModel):
@@ -90,14 +105,16 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         logger.exception("unhandled error", exc_info=exc)
         return JSONResponse(status_code=500, content={"detail": prompts.INTERNAL_ERROR})
 
-    def page(name: str):
-        def serve() -> FileResponse:
-            return FileResponse(STATIC / name, media_type="text/html; charset=utf-8")
+    def page(name: str, path: str):
+        html = render_page(name, path)
+
+        def serve() -> HTMLResponse:
+            return HTMLResponse(html)
         return serve
 
     for path, name in PAGES.items():
-        api.add_api_route(path, page(name), methods=["GET"], include_in_schema=False)
-    api.add_api_route("/kalla/{paragraph_id}", page("source.html"), methods=["GET"], include_in_schema=False)
+        api.add_api_route(path, page(name, path), methods=["GET"], include_in_schema=False)
+    api.add_api_route("/kalla/{paragraph_id}", page("source.html", "/kalla"), methods=["GET"], include_in_schema=False)
 
     @api.get("/widget.js", include_in_schema=False)
     def widget() -> FileResponse:
