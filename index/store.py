@@ -61,11 +61,26 @@ def lexical_text(meta: DocumentMeta, paragraph: Paragraph) -> str:
 
 class ParagraphIndex:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self._connect()
+        meta = self._collection.metadata or {}
+        recorded = meta.get("embedder")
+        if recorded and recorded != embedder.name:
+            raise IndexMismatchError(
+                f"Indexet byggdes med inbäddningsmodellen {recorded!r} men {embedder.name!r} är "
+                "vald. Välj samma modell, eller en annan datamapp/samling och läs in dokumenten igen."
+            )
+        self._own_generation = -1  # the last generation this process wrote
+        self._lock = threading.RLock()
+        self._snapshot = Snapshot()
+        self._checked_at = 0.0
+
+    def _connect(self) -> None:
         import chromadb
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        self.settings = settings
-        self.embedder = embedder
+        settings = self.settings
         chroma_settings = chromadb.Settings(anonymized_telemetry=False)
         if settings.chroma_host:
             self._client = chromadb.HttpClient(
@@ -73,6 +88,11 @@ class ParagraphIndex:
                 settings=chroma_settings,
             )
         else:
+            # Chroma caches one system per folder and process, whose vector segment readers do
+            # not see writes made by other processes since it started; always start afresh.
+            from chromadb.api.shared_system_client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
             settings.chroma_dir.mkdir(parents=True, exist_ok=True)
             self._client = chromadb.PersistentClient(
                 path=str(settings.chroma_dir), settings=chroma_settings
@@ -82,20 +102,17 @@ class ParagraphIndex:
             settings.collection,
             embedding_function=None,
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"paragraf_schema": SCHEMA_VERSION, "embedder": embedder.name,
-                      "dim": embedder.dim, "generation": 0},
+            metadata={"paragraf_schema": SCHEMA_VERSION, "embedder": self.embedder.name,
+                      "dim": self.embedder.dim, "generation": 0},
         )
-        meta = self._collection.metadata or {}
-        recorded = meta.get("embedder")
-        if recorded and recorded != embedder.name:
-            raise IndexMismatchError(
-                f"Indexet byggdes med inbäddningsmodellen {recorded!r} men {embedder.name!r} är "
-                "vald. Välj samma modell, eller en annan datamapp/samling och läs in dokumenten igen."
-            )
         self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
-        self._lock = threading.RLock()
-        self._snapshot = Snapshot()
-        self._checked_at = 0.0
+
+    def _reopen(self) -> None:
+        """The embedded store was written by another process (e.g. `paragraf ingest` beside a
+        running `paragraf serve`): reconnect so the vector segments are read afresh."""
+        if not self.settings.chroma_host:
+            logger.info("index changed by another process: reopening the embedded store")
+            self._connect()
 
     # ------------------------------------------------------------------ reading
     def _generation(self) -> int:
@@ -113,6 +130,8 @@ class ParagraphIndex:
             self._checked_at = now
             generation = self._generation()
             if force or generation != self._snapshot.generation:
+                if generation != self._own_generation and self._snapshot.generation >= 0:
+                    self._reopen()
                 self._snapshot = self._load(generation)
             return self._snapshot
 
@@ -190,6 +209,7 @@ class ParagraphIndex:
         self, query_vector: np.ndarray, top_k: int, doc_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """(paragraph_id, cosine similarity), best first; `doc_ids` limits the documents."""
+        import chromadb.errors
         from llama_index.core.vector_stores.types import (
             FilterOperator, MetadataFilter, MetadataFilters, VectorStoreQuery,
         )
@@ -204,12 +224,17 @@ class ParagraphIndex:
         count = len(self.snapshot().paragraphs)
         if count == 0:
             return []
-        result = self.vector_store.query(
-            VectorStoreQuery(
-                query_embedding=query_vector.tolist(), similarity_top_k=min(top_k, count),
-                filters=filters,
-            )
+        query = VectorStoreQuery(
+            query_embedding=query_vector.tolist(), similarity_top_k=min(top_k, count), filters=filters,
         )
+        try:
+            result = self.vector_store.query(query)
+        except chromadb.errors.InternalError:
+            # Written by another process since the last check: reconnect once and retry.
+            logger.warning("vector query failed; reopening the store and retrying", exc_info=True)
+            with self._lock:
+                self._reopen()
+            result = self.vector_store.query(query)
         # ChromaVectorStore reports exp(-distance); cosine distance = 1 - cos.
         return [
             (node_id, 1.0 + float(np.log(max(sim, 1e-12))))
@@ -280,6 +305,6 @@ class ParagraphIndex:
 
     def _bump(self) -> None:
         meta = dict(self._collection.metadata or {})
-        meta["generation"] = self._generation() + 1
+        meta["generation"] = self._own_generation = self._generation() + 1
         self._collection.modify(metadata=meta)
         self._checked_at = 0.0

@@ -91,3 +91,28 @@ def test_other_process_changes_are_picked_up(settings, tmp_path: Path):
     writer = Paragraf(settings, embedder=FakeEmbedder())
     ingest_paths([_copy_seeds(tmp_path / "c", ["004"])], writer.index)
     assert [d.doc_id for d in reader.index.documents()] == ["004_f85ab3a437c3689b"]
+
+
+@pytest.mark.slow
+def test_ingest_from_another_process_beside_a_running_reader(tmp_path: Path):
+    """`paragraf ingest` while `paragraf serve` runs on the same embedded store: the reader
+    must see the new vectors (Chroma's per-process cache used to fail with 'Nothing found on
+    disk')."""
+    import subprocess
+    import sys
+
+    from assistant.settings import Settings
+
+    data = tmp_path / "data"
+    reader = Paragraf(Settings(data_dir=data, refresh_interval_s=0.0))
+    assert reader.ask("Hur mycket ska tjänsteresandet minska?").abstained  # empty index
+    for seed in ("000", "001"):
+        corpus = _copy_seeds(tmp_path / f"c{seed}", [seed])
+        done = subprocess.run(
+            [str(Path(sys.executable).with_name("paragraf")), "ingest", str(corpus), "--quiet",
+             "--data-dir", str(data)], capture_output=True, text=True, timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        answer = reader.ask("Hur mycket ska tjänsteresandet minska?")
+        assert not answer.abstained and "15 procent" in answer.answer
+        assert reader.retriever.retrieve("tjänsteresandet").hits[0].dense > 0  # vectors, not only BM25
