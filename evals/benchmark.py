@@ -4,7 +4,7 @@
 
 Ingests the corpus into a fresh temporary data folder (default embedder unless PARAGRAF_EMBEDDER
 says otherwise), starts `paragraf serve` as a real process on loopback, and times sequential
-requests on the warm server. Prints the numbers; asserts nothing.
+requests on the warm server (its per-client rate limit off). Prints the numbers; asserts nothing.
 """
 
 from __future__ import annotations
@@ -132,7 +132,8 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
 def bench_server(data_dir: Path, requests: int) -> dict:
     import httpx
 
-    with running_server(data_dir) as (base, startup_s, pid), httpx.Client(base_url=base, timeout=30) as client:
+    no_limit = {"PARAGRAF_RATE_LIMIT_PER_MINUTE": "0"}  # one client sends everything
+    with running_server(data_dir, no_limit) as (base, startup_s, pid), httpx.Client(base_url=base, timeout=30) as client:
         for q in QUESTIONS:  # warm-up round
             client.post("/api/ask", json={"question": q}).raise_for_status()
         latencies, server_totals = [], []
