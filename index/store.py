@@ -157,7 +157,7 @@ class ParagraphIndex:
         hashes: dict[str, set[str]] = {}
         counts: dict[str, int] = {}
         metas: dict[str, DocumentMeta] = {}
-        for paragraph, doc in rows:
+        for _paragraph, doc in rows:
             metas.setdefault(doc.doc_id, doc)
             hashes.setdefault(doc.doc_id, set()).add(doc.content_hash)
             counts[doc.doc_id] = counts.get(doc.doc_id, 0) + 1

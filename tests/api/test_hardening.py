@@ -4,7 +4,6 @@ import json
 import logging
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
