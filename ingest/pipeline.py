@@ -7,6 +7,7 @@ survive. The slow step (embedding) runs before the old version is touched.
 
 from __future__ import annotations
 
+import filecmp
 import logging
 import os
 import shutil
@@ -90,8 +91,7 @@ def keep_original(path: Path, doc_id: str, files_dir: Path) -> None:
     never sees half a file). Older copies of the document under another extension are removed."""
     target = original_path(files_dir, doc_id, path.name)
     files_dir.mkdir(parents=True, exist_ok=True)
-    if not (target.exists() and target.stat().st_size == path.stat().st_size
-            and target.read_bytes() == path.read_bytes()):
+    if not (target.exists() and filecmp.cmp(path, target, shallow=False)):
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         shutil.copyfile(path, tmp)
         os.replace(tmp, target)
