@@ -103,7 +103,9 @@ def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str
         counts.update(seen)
     threshold = max(2, (len(pages) + 1) // 2)
     repeated = {
-        key for key, n in counts.items() if n >= threshold and len(key) >= 6 and not _TABLE_HEADER.search(key)
+        key for key, n in counts.items()
+        if n >= threshold and len(key) >= 6 and not _TABLE_HEADER.search(key)
+        and not key.startswith("§")  # "§ 12 Ärendenummer …" opens a paragraph on many pages
     }
 
     cleaned: list[list[str]] = []

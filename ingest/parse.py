@@ -15,6 +15,9 @@ from ingest.structure import parse_structure
 
 
 VISIBILITY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+# Part of every document's fingerprint: raise it when parsing changes what a file becomes, so the
+# next ingest re-reads stored documents (unchanged paragraphs come from the embedding cache).
+PARSER_VERSION = 2
 
 
 def check_visibility(label: str) -> str:
@@ -51,7 +54,9 @@ def parse_file(path: Path, visibility: str = "public") -> ParsedDocument:
         doc_id=doc_id,
         source=path.name,
         # The fingerprint covers the metadata too: a corrected sidecar or a new visibility re-ingests.
-        content_hash=content_hash(raw.data + json.dumps(fields, sort_keys=True).encode()),
+        content_hash=content_hash(
+            raw.data + json.dumps({**fields, "parser": PARSER_VERSION}, sort_keys=True).encode()
+        ),
         pages=len(raw.pages),
         paragraph_count=len(parsed),
         ocr=raw.ocr,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import product
 
 from ingest.clean import Line, is_bullet, strip_bullet
+from ingest.tables import VoteList, merge_cell_runs, vote_list_at
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
@@ -33,6 +34,9 @@ PROTOCOL_SUBHEADINGS = {
     )
 }
 _PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
+# "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
+# a reference to a paragraph, not the start of one.
+_SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(och|samt|den|i|§)\b")
 _CASE_NUMBER = re.compile(
     r"(Ärendenummer|Diarienummer|Dnr\.?:?)\s*\S+|\b[A-ZÅÄÖ]{1,5}\s?\d{1,5}-\d{4}\b"
     r"|\b[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}\b",
@@ -98,6 +102,17 @@ def _starts_upper(text: str) -> bool:
     return bool(text) and (text[0].isupper() or text[0] == "§")
 
 
+_TITLE_CONNECTORS = {"och", "om", "av", "för", "i", "till", "att", "angående", "med", "samt", "på",
+                     "inom", "mot", "vid", "från", "ur", "under", "efter", "avseende", "gällande"}
+
+
+def _title_goes_on(prev: str) -> bool:
+    """Does a § title line continue on the next (capitalised) line? Yes after a connector, a
+    comma or a capitalised word (a name split over lines: 'Martin' / 'Wannholt (D)')."""
+    last = prev.rstrip().split()[-1] if prev.strip() else ""
+    return prev.rstrip().endswith((",", "-", "–")) or last.lower() in _TITLE_CONNECTORS or last[:1].isupper()
+
+
 def _clean_case_numbers(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _CASE_NUMBER.sub("", text)).strip(" ,-–")
 
@@ -159,7 +174,18 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         same_page = i + 1 < n and lines[i + 1].page == line.page
         next_text = lines[i + 1].text.strip() if same_page else None
 
+        found = vote_list_at(lines, i)
+        if found is not None:
+            flush()
+            i, vote = found
+            items.append((line.page, _Heading(1, vote.heading)))
+            items.append((line.page, vote))
+            in_table = 0
+            continue
+
         sign = _PARAGRAPH_SIGN.match(text)
+        if sign and _SIGN_REFERENCE.match(sign.group(2)):
+            sign = None
         if sign:
             flush()
             title_parts = [_clean_case_numbers(sign.group(2))]
@@ -174,6 +200,9 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
                 if not cand or _strict_heading(cand) or _PARAGRAPH_SIGN.match(cand) or is_bullet(cand):
                     break
                 cleaned = _clean_case_numbers(cand)
+                prev = title_parts[-1] if title_parts and title_parts[-1] else ""
+                if cleaned and prev and _starts_upper(cand) and not _title_goes_on(prev):
+                    break  # "… i kommunfullmäktige" + "Länsstyrelsen har …": the body begins
                 if cleaned:
                     title_parts.append(cleaned)
                 j += 1
@@ -385,6 +414,9 @@ def parse_structure(lines: list[Line], layout: str) -> list[ParsedParagraph]:
         elif isinstance(item, _TableHeader):
             close_table()
             table_columns, table_page = item.columns, page
+        elif isinstance(item, VoteList):
+            for kind, text in item.paragraphs():
+                out.append(ParsedParagraph(page=page, section=section(), kind=kind, text=text))
         elif isinstance(item, _Block):
             # A table ends at a list item or a page break (slides repeat the header per page).
             if table_columns is not None and (item.kind != "text" or page != table_page):
@@ -397,4 +429,6 @@ def parse_structure(lines: list[Line], layout: str) -> list[ParsedParagraph]:
                 continue
             out.append(ParsedParagraph(page=page, section=section(), kind=item.kind, text=text))
     close_table()
-    return out
+    return merge_cell_runs(
+        out, lambda page, section, text: ParsedParagraph(page, section, "table_row", text)
+    )

@@ -1,0 +1,156 @@
+"""Tables that text extraction spreads over one cell per line.
+
+* **Named vote lists** (voteringslistor, as protocol systems print them in an appendix): a header
+  "Antal Ja: 72 / Antal Nej: 9 / Antal Avstår: 0 / Antal Frånv: 0", then name, party, seat and vote
+  for every member, one cell a line. They become one summary paragraph (what was voted on and the
+  counts) and one paragraph per vote value naming the members ("Nej (9): Emma Altenhammar (SD), …"),
+  so that "who voted against …" has a citable answer.
+* **Any other run of tiny cells** (attendance lists, tables of names and times) is merged into
+  paragraphs of bounded size by `merge_cell_runs`: thousands of one-word "paragraphs" would
+  otherwise crowd out real text in retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import Line
+
+_COUNT = re.compile(r"^Antal\s+(Ja|Nej|Avstår|Frånv\w*|Frånvarande|Kvittade)\s*:\s*(\d+)\s*$", re.IGNORECASE)
+_APPENDIX = re.compile(r"^Bilaga\s+\d+\b")
+_ITEM = re.compile(r"^(Ärende|Ärendemening|Votering|Omröstning)\s*:\s*(.+)$")
+_VOTE = re.compile(r"^(Ja|Nej|Avstår|Frånvarande|Frånv)$")
+_SEAT = re.compile(r"^\d{1,3}\s+(Ledamot|Ersättare|Ordförande|Ordf|\d:e\s+v\s+Ordf|[\w:. ]*Ordf\w*)$", re.I)
+_PARTY = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
+_TRAILING_PARTY = re.compile(r"^(.*\S)\s+([A-ZÅÄÖ]{1,3})$")
+_PARAGRAPH_SIGN = re.compile(r"^§\s*\d{1,4}\s+\S")
+_HEADER_WORDS = {"namn", "parti", "plats", "röst", "resultat"}
+_MAX_NAME_PARTS = 3
+
+
+@dataclass
+class VoteList:
+    """One named vote: what it was about, the counts and who voted how."""
+
+    page: int
+    label: str  # "Bilaga 6"
+    item: list[str] = field(default_factory=list)  # "Ärende: 10:2", "Ärendemening: …"
+    counts: list[str] = field(default_factory=list)  # "Antal Ja: 72", …
+    votes: dict[str, list[str]] = field(default_factory=dict)  # "Ja" -> ["Aslan Akbas (S)", …]
+
+    @property
+    def heading(self) -> str:
+        about = next((v.split(":", 1)[1].strip() for v in self.item if v.startswith("Ärendemening")), "")
+        return f"{self.label} Omröstning" + (f": {about}" if about else "")
+
+    def paragraphs(self) -> list[tuple[str, str]]:
+        """(kind, text) of the summary paragraph and one paragraph per vote value."""
+        summary = ". ".join([*self.item, *self.counts]) + "."
+        out = [("text", summary)]
+        for vote, names in self.votes.items():
+            out.append(("table_row", f"Röstade {vote} ({len(names)}): {', '.join(names)}."))
+        return out
+
+
+def _is_furniture_like(text: str, body_words: set[str]) -> bool:
+    return text.lower() in body_words or bool(re.match(r"^(\d+\s*\(\d+\)|Protokoll nr \d+|Sammanträdesdatum)", text))
+
+
+def vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
+    """A named vote list starting at line i ("Bilaga N" or a count line within the next lines):
+    (index after it, the list), or None."""
+    text = lines[i].text.strip()
+    if not _APPENDIX.match(text):
+        return None
+    lookahead = [ln.text.strip() for ln in lines[i + 1 : i + 14] if ln.text.strip()]
+    if not any(_COUNT.match(t) for t in lookahead[:8]):
+        return None
+    vote = VoteList(page=lines[i].page, label=text)
+    pending: list[str] = []
+    party = ""
+    body_words = {"kommunfullmäktige", "kommunstyrelsen", "regionfullmäktige", "regionstyrelsen"}
+    j = i + 1
+    while j < len(lines):
+        t = lines[j].text.strip()
+        if not t:
+            j += 1
+            continue
+        if _APPENDIX.match(t) or _PARAGRAPH_SIGN.match(t):
+            break
+        if m := _COUNT.match(t):
+            vote.counts.append(f"Antal {m.group(1)}: {m.group(2)}")
+        elif (m := _ITEM.match(t)) and not vote.votes:
+            vote.item.append(f"{m.group(1)}: {m.group(2)}")
+        elif vote.item and not vote.counts and vote.item[-1].startswith("Ärendemening"):
+            vote.item[-1] += f" {t}"  # the subject wraps onto the next line
+        elif _VOTE.match(t) and (pending or party):
+            name = " ".join(pending[-_MAX_NAME_PARTS:])
+            vote.votes.setdefault(t if t != "Frånv" else "Frånvarande", []).append(
+                f"{name} ({party})" if party else name
+            )
+            pending, party = [], ""
+        elif _SEAT.match(t) or t.lower() in _HEADER_WORDS or _is_furniture_like(t, body_words):
+            pass
+        elif _PARTY.match(t):
+            party = t
+        elif (m := _TRAILING_PARTY.match(t)) and not party and len(t) < 60:
+            pending.append(m.group(1))
+            party = m.group(2)
+        elif len(t) < 60:
+            pending.append(t)
+        else:
+            break  # running text: the list has ended
+        j += 1
+    if not vote.counts:
+        return None
+    return j, vote
+
+
+_CELL_MAX_CHARS = 40
+_CELL_MAX_WORDS = 5
+_MIN_RUN = 8
+_CHUNK_CHARS = 700
+
+
+def is_cell(text: str) -> bool:
+    """A short fragment that is a table cell rather than a sentence."""
+    return len(text) <= _CELL_MAX_CHARS and len(text.split()) <= _CELL_MAX_WORDS and not text.endswith(".")
+
+
+def merge_cell_runs(paragraphs: list, make) -> list:
+    """Merge runs of at least _MIN_RUN consecutive cell-sized text paragraphs (same page and
+    section) into paragraphs of at most _CHUNK_CHARS, cells joined by ' | '.
+
+    `paragraphs` have .page, .section, .kind, .text; `make(page, section, text)` builds a merged one.
+    """
+    out: list = []
+    run: list = []
+
+    def close() -> None:
+        if len(run) >= _MIN_RUN:
+            chunk: list[str] = []
+            for p in run:
+                if chunk and len(" | ".join(chunk)) + len(p.text) > _CHUNK_CHARS:
+                    out.append(make(run[0].page, run[0].section, " | ".join(chunk)))
+                    chunk = []
+                chunk.append(p.text)
+            if chunk:
+                out.append(make(run[0].page, run[0].section, " | ".join(chunk)))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for p in paragraphs:
+        if p.kind == "text" and is_cell(p.text) and (
+            not run or (run[-1].page == p.page and run[-1].section == p.section)
+        ):
+            run.append(p)
+            continue
+        close()
+        if p.kind == "text" and is_cell(p.text):
+            run.append(p)
+        else:
+            out.append(p)
+    close()
+    return out
