@@ -18,6 +18,7 @@ import numpy as np
 from assistant.ids import section_label
 from assistant.models import DocumentMeta, Paragraph, ParsedDocument
 from assistant.settings import Settings
+from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 
@@ -71,6 +72,10 @@ class ParagraphIndex:
                 f"Indexet byggdes med inbäddningsmodellen {recorded!r} men {embedder.name!r} är "
                 "vald. Välj samma modell, eller en annan datamapp/samling och läs in dokumenten igen."
             )
+        self._cache = (
+            EmbeddingCache(settings.embedding_cache_path, embedder.name, embedder.dim)
+            if settings.embedding_cache else None
+        )
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
@@ -259,8 +264,19 @@ class ParagraphIndex:
             embedding_text(parsed.meta, p, self.settings.embed_max_chars) for p in parsed.paragraphs
         ]
         size = self.settings.embed_batch_size
-        batches = [self.embedder.embed_passages(texts[i : i + size]) for i in range(0, len(texts), size)]
-        return np.concatenate(batches) if batches else np.zeros((0, self.embedder.dim), np.float32)
+
+        def compute(todo: list[str]) -> np.ndarray:
+            batches = [self.embedder.embed_passages(todo[i : i + size]) for i in range(0, len(todo), size)]
+            return np.concatenate(batches) if batches else np.zeros((0, self.embedder.dim), np.float32)
+
+        if self._cache is None:
+            return compute(texts)
+        return self._cache.embed(texts, compute)
+
+    def cached_embedder(self):
+        """The embedder with this index's passage cache in front (for other systems that embed
+        the same texts, e.g. the evaluation baseline)."""
+        return self.embedder if self._cache is None else CachedEmbedder(self.embedder, self._cache)
 
     def replace_document(self, parsed: ParsedDocument, vectors: np.ndarray) -> None:
         """Swap in a document's paragraphs (old ones removed first: Chroma ignores re-adds).
