@@ -39,9 +39,9 @@ _ORGANISATIONS = [
     re.compile(r"\bRegion (Västerbotten|Norrbotten|Dalarna|Stockholm|Skåne|Uppsala|Gävleborg|"
                r"Jämtland Härjedalen|Västernorrland|Värmland|Örebro län|Västmanland|Sörmland|"
                r"Östergötland|Jönköpings län|Kronoberg|Kalmar län|Gotland|Blekinge|Halland|"
-               r"Västra Götaland)\b"),
-    re.compile(r"\bGöteborgs Stad\b"),
-    re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+s (?:kommun|stad)\b"),
+               r"Västra Götaland)(?=s?\b)"),
+    re.compile(r"\bGöteborgs Stad(?=s?\b)"),
+    re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+s (?:kommun|stad)(?=s?\b)"),
     re.compile(r"\bRegeringen\b"),
 ]
 # Canonical body names and the patterns (in text) that name them. First match in the header wins.
@@ -55,16 +55,24 @@ _BODIES = [
     ("Hälso- och sjukvårdsnämnden", r"[Hh]älso- och sjukvårdsnämnden"),
     ("Regionala utvecklingsnämnden", r"[Rr]egionala utvecklingsnämnden"),
     ("Stadsrevisionen", r"Stadsrevisionen"),
+    ("Stadsledningskontoret", r"Stadsledningskontoret"),
     ("Regeringen", r"\bRegeringen\b"),
 ]
+# Any named board: "Nämnden för Intraservice", "Kultur- och fritidsnämnden", "Grundskolenämnden".
+_ANY_BODY = re.compile(r"\b(Nämnden för [A-ZÅÄÖ][\wåäö-]+|[A-ZÅÄÖ][a-zåäö]+(?:- och [a-zåäö]+)?nämnden)\b")
+# A labelled field names the issuing body: "Organisation: Kultur- och fritidsnämnden".
+_BODY_LABEL = re.compile(r"\b(?:Organisation|Nämnd|Organ|Beslutsinstans)\s*:\s*([A-ZÅÄÖ][^\n:|]{2,60}?)(?=\s*(?:\n|\||$|[A-ZÅÄÖ][a-zåäö]+:))")
+# "Till kommunfullmäktige", "Missiv till kommunstyrelsen": the recipient, not the author.
+_RECIPIENT = re.compile(r"\b(?:till|Till)\s+(?:\w+\s+){0,2}$")
 _DOC_TYPES = [
     ("protokoll", r"\bprotokoll(sutdrag)?\b|^§\s*\d+"),
     ("uppdragsdirektiv", r"\buppdragsdirektiv\b"),
     ("sammanfattning", r"^\s*sammanfattning\b"),
     ("revisionsberättelse", r"\brevisionsberättelse\b"),
-    ("rapport", r"\b(rapportsammandrag|granskningsrapport|årsrapport|delårsrapport|rapport)\b"),
+    ("rapport", r"\b(rapportsammandrag|granskningsrapport|årsrapport|delårsrapport|rapport|"
+                r"årsredogörelse|årsbokslut|bokslut|uppföljning)\b"),
+    ("uppdrag", r"^#*\s*uppdrag (till|att)\b"),
     ("plan", r"\b(nämndplan|plan \d{4}|verksamhetsplan|\w*plan\b)"),
-    ("uppdrag", r"\buppdrag till\b"),
 ]
 
 
@@ -76,40 +84,93 @@ def _first(patterns: list[re.Pattern[str]], text: str) -> str:
     return ""
 
 
-def guess_date(text: str, head: str = "") -> str:
-    """Prefer a meeting date ('Sammanträdesdatum …'), then a date on the first page, then any."""
-    date_re = r"((?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\s+[a-zåä]+\s+(?:19|20)\d{2})"
-    candidates = []
-    for label, area in (("Sammanträdesdatum|Beslutsdatum|Datum", text), ("den|sammanträde", head)):
-        near = re.search(rf"({label})\D{{0,60}}?{date_re}", area, re.IGNORECASE)
-        if near:
-            candidates.append(near.group(2))
-    candidates.extend([head, text])
-    for cand in candidates:
-        iso = _ISO_DATE.search(cand)
-        long = _LONG_DATE.search(cand)
-        if iso and (not long or iso.start() <= long.start()):
-            return iso.group(0)
-        if long:
-            day, month, year = int(long.group(1)), _MONTHS[long.group(2).lower()], long.group(3)
-            return f"{year}-{month:02d}-{day:02d}"
+_PLACE_DATE = re.compile(
+    r"(?m)^\s*[A-ZÅÄÖ][a-zåäö]+ den (\d{1,2}\s+(?:" + "|".join(_MONTHS) + r")\s+(?:19|20)\d{2})\b"
+)
+
+
+def _iso(text: str) -> str:
+    iso = _ISO_DATE.search(text)
+    long = _LONG_DATE.search(text)
+    if iso and (not long or iso.start() <= long.start()):
+        return iso.group(0)
+    if long:
+        day, month, year = int(long.group(1)), _MONTHS[long.group(2).lower()], long.group(3)
+        return f"{year}-{month:02d}-{day:02d}"
     return ""
 
 
-def _guess_title(lines: list[str], pdf_title: str) -> str:
-    if pdf_title and len(pdf_title) > 5 and not re.search(r"\.(docx?|pdf)$", pdf_title, re.I):
-        return pdf_title
-    content = [ln.strip() for ln in lines if ln.strip()][:12]
+def guess_date(text: str, head: str = "") -> str:
+    """The document's own date, or "" when it does not state one: a labelled date
+    ('Sammanträdesdatum: …', 'Datum …'), a signature line ('Göteborg den 8 april 2025'), or a
+    date among the first lines of the first page. Deadlines and dates quoted in the body are not
+    the document's date, so no other date is taken."""
+    date_re = r"((?:19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\s+[a-zåä]+\s+(?:19|20)\d{2})"
+    labelled = re.search(rf"\b(Sammanträdesdatum|Beslutsdatum|Mötesdatum|Datum)\b\D{{0,60}}?{date_re}", text)
+    if labelled and _iso(labelled.group(2)):
+        return _iso(labelled.group(2))
+    signed = _PLACE_DATE.search(text)
+    if signed:
+        return _iso(signed.group(1))
+    top = [ln for ln in head.split("\n") if ln.strip()][:6]
+    return _iso("\n".join(ln for ln in top if len(ln.strip()) < 60))  # a dated header line
+
+
+_TITLE_KINDS = re.compile(
+    r"\b(revisionsberättelse|årsredogörelse|rapport\w*|årsrapport|delårsrapport|årsbokslut|bokslut|"
+    r"protokoll\w*|plan\b|\w+plan\b|strategi\w*|uppdrag|uppdragsdirektiv|granskning|policy|"
+    r"riktlinje\w*|program\b|sammanfattning|budget)", re.IGNORECASE,
+)
+_NOT_TITLE = re.compile(
+    r"^(§|\d+(\.\d+)*\.?\s|\(?\d+\s*\(\d+\)|(DERIVED|Source|Möte)\b|innehåll)|"
+    r"^\S+\.(knit|docx?|pdf|html?|txt)$|_", re.IGNORECASE,
+)
+
+
+def _is_body_name(line: str) -> bool:
+    head = line.split()[0] if line.split() else ""
+    return bool(_ANY_BODY.fullmatch(line)) or any(re.fullmatch(p, line) or re.fullmatch(p, head) for _, p in _BODIES)
+
+
+def _title_candidates(lines: list[str]) -> list[str]:
+    """Title-like lines among the first ones, up to the first § (where a protocol's body starts)."""
+    out = []
+    content = [ln.strip().lstrip("# ").strip() for ln in lines if ln.strip()][:14]
     for i, ln in enumerate(content):
-        if re.match(r"^(#+\s*)?(DERIVED|Source|Möte):?", ln) or re.fullmatch(r"[\d\s()]+", ln):
+        if ln.startswith("§"):
+            break
+        if _NOT_TITLE.search(ln) or len(ln) < 4 or len(ln) > 300 or not ln[0].isupper() and not ln[0].isdigit():
             continue
-        if len(ln) < 4 or ln.lower() in {"utdragsbestyrkande", "protokoll"}:
+        # Titles wrapped over short lines: "Regionstyrelsens" / "nämndplan 2024".
+        for nxt in content[i + 1 : i + 3]:
+            if len(ln) >= 40 or not nxt[:1].islower():
+                break
+            ln = f"{ln} {nxt}"
+        if ln.endswith(".") and len(ln.split()) > 8:  # a sentence, not a title
             continue
-        title = ln.lstrip("# ").strip()
-        # Titles wrapped over two short lines: "Regionstyrelsens" / "nämndplan 2024".
-        if i + 1 < len(content) and len(title) < 40 and content[i + 1][:1].islower():
-            title = f"{title} {content[i + 1]}"
-        return title[:160]
+        out.append(re.sub(r"\s+\d+\s*\(\d+\)$", "", ln))  # "… 1 (2)" page counters
+    return out
+
+
+def _guess_title(lines: list[str], pdf_title: str, body: str, is_protocol: bool) -> str:
+    """The document's own title: a PDF title, else the first early line naming a kind of document
+    ('Revisionsberättelse …', 'Delårsrapport …'; a bare kind word takes the next line), else
+    'Protokoll <body>' for a protocol, else the first title-like line; "" when nothing fits."""
+    candidates = _title_candidates(lines)
+    if pdf_title and len(pdf_title) > 5 and not re.search(r"\.(docx?|pdf)$", pdf_title, re.I):
+        candidates.insert(0, pdf_title)
+    for i, ln in enumerate(candidates):
+        if _TITLE_KINDS.search(ln):
+            if len(ln.split()) == 1:  # "Rapportsammandrag" / "Stadsrevisionen" / the title
+                rest = [c for c in candidates[i + 1 :] if not _is_body_name(c) and "@" not in c]
+                if rest:
+                    return rest[0][:300]
+            return ln[:300]
+    if is_protocol:
+        return f"Protokoll {body}".strip()
+    for ln in candidates:
+        if not _is_body_name(ln):
+            return ln[:300]
     return ""
 
 
@@ -119,26 +180,35 @@ def guess_metadata(raw_pages: list[str], pdf_title: str = "") -> dict[str, str]:
     head = "\n".join(raw_pages[:1])[:3000]
     lines = head.split("\n")
 
-    org_counts: Counter[str] = Counter()
-    for pat in _ORGANISATIONS:
-        for m in pat.finditer(full):
-            org_counts[m.group(0)] += 1
-    organisation = org_counts.most_common(1)[0][0] if org_counts else ""
+    organisation = ""
+    for area in (head, full):  # the first page names the document's own organisation
+        org_counts: Counter[str] = Counter()
+        for pat in _ORGANISATIONS:
+            for m in pat.finditer(area):
+                org_counts[m.group(0)] += 1
+        if org_counts:
+            organisation = org_counts.most_common(1)[0][0]
+            break
 
-    title = _guess_title(lines, pdf_title)
     # A protocol's page header names the body: "Protokoll / Sammanträdesdatum / <body> <date>".
     header = re.search(r"\b(Sammanträdesdatum|Protokoll)\b", full)
     header_area = full[header.start() : header.start() + 200] if header else ""
-    body = ""
-    for area in (header_area, title, head, full):
+    labelled = _BODY_LABEL.search(head)
+    body = labelled.group(1).strip() if labelled else ""
+    for area in ("" if body else header_area, head):
+        if body or not area:
+            continue
         hits = []
-        for canonical, pattern in _BODIES:
-            m = re.search(pattern, area)
-            if m:
-                hits.append((m.start(), -len(m.group(0)), canonical))
+        for canonical, pattern in [*_BODIES, ("", _ANY_BODY.pattern)]:
+            for m in re.finditer(pattern, area):
+                if _RECIPIENT.search(area[max(0, m.start() - 40) : m.start()]):
+                    continue  # "Till kommunfullmäktige": the addressee
+                hits.append((m.start(), -len(m.group(0)), canonical or m.group(0)))
+                break
         if hits:
             body = min(hits)[2]  # first mention; the longest name at the same place
-            break
+    is_protocol = bool(re.search(r"^§\s*\d+", full, re.MULTILINE)) and bool(header)
+    title = _guess_title(lines, pdf_title, body, is_protocol)
 
     doc_type = ""
     for area in (title, head[:1500]):
