@@ -6,6 +6,7 @@ import time
 
 from assistant import prompts
 from assistant.answer import ExtractiveAnswerer
+from assistant.scorer import Scorer
 from assistant.citations import paragraph_reference
 from assistant.conversations import ConversationStore, Turn, context_question
 from assistant.feedback import FeedbackStore
@@ -35,6 +36,10 @@ class Paragraf:
         self.index = ParagraphIndex(s, self.embedder)
         self.retriever = HybridRetriever(self.index, s)
         self.answerer = ExtractiveAnswerer(s, self.index)
+        self.scorer = Scorer(self.index, s.scorer_path)
+        self.threshold = (
+            s.min_answer_probability if s.min_answer_probability is not None else self.scorer.threshold
+        )
         self.conversations = ConversationStore(
             s.conversation_max_turns, s.conversation_max_count, s.conversation_ttl_s
         )
@@ -93,7 +98,8 @@ class Paragraf:
         for scope in attempts:
             retrieval = self.retriever.retrieve(query, allowed=scope)
             t0 = time.perf_counter()
-            answer, citations, abstained = self.answerer.answer(question, retrieval)
+            self.scorer.rerank(question, retrieval)
+            answer, citations, abstained = self.answerer.answer(question, retrieval, self.threshold)
             if not abstained:
                 break
         timings = dict(retrieval.timings_ms)
@@ -128,8 +134,10 @@ class Paragraf:
         limit = limit or self.settings.search_limit
         if not self.index.snapshot().paragraphs:
             return SearchResponse(query=query, results=[])
-        retrieval = self.retriever.retrieve(query, top_k=limit, allowed=self.allowed(filters, labels))
-        hits = sorted(retrieval.hits, key=lambda h: -h.score)[:limit]
+        retrieval = self.retriever.retrieve(
+            query, top_k=max(limit, self.settings.answer_paragraphs), allowed=self.allowed(filters, labels)
+        )
+        hits = self.scorer.rerank(query, retrieval).hits[:limit]
         return SearchResponse(
             query=query,
             results=[

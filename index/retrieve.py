@@ -6,6 +6,8 @@ import re
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from assistant.ids import parse_paragraph_id
 from assistant.models import DocumentMeta, Paragraph
 from assistant.settings import Settings
@@ -25,6 +27,8 @@ class Hit:
     score: float  # fused RRF score
     dense: float  # cosine similarity to the question (0 when not among the dense candidates)
     ranks: dict[str, int] = field(default_factory=dict)
+    probability: float = 0.0  # P(answers the question), set by assistant.scorer.Scorer
+    conflicts: list[str] = field(default_factory=list)  # "year_conflict", "org_conflict" (scorer)
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Retrieval:
     organisations: list[str]  # organisations the question named (retrieval was limited to them)
     timings_ms: dict[str, float]
     unknown_organisations: list[str] = field(default_factory=list)  # named, but not in the index
+    query_vector: np.ndarray | None = None  # the question's embedding (for scoring features)
 
 
 # "Region Dalarna", "Luleå kommun", "Stockholms stad", "Malmö stad".
@@ -86,12 +91,12 @@ class HybridRetriever:
         documents = {
             d: meta for d, meta in snap.documents.items() if allowed is None or d in allowed
         }
+        # Organisations the question names are scoring features, never a filter: a wrong or
+        # missing organisation in a document's metadata must not remove the answer.
         known = {d.organisation for d in documents.values()}
         orgs = organisations_in(question, known)
         unknown = unknown_organisations(question, known)
-        if orgs:
-            documents = {d: meta for d, meta in documents.items() if meta.organisation in orgs}
-        scope = None if (allowed is None and not orgs) else set(documents)
+        scope = None if allowed is None else set(documents)
 
         t0 = time.perf_counter()
         dense = self.index.dense_search(query_vector, s.dense_top_k, scope) if documents else []
@@ -122,7 +127,10 @@ class HybridRetriever:
             if found is not None:
                 paragraph, document = found
                 hits.append(Hit(paragraph, document, fused[pid], dense_sim.get(pid, 0.0), ranks[pid]))
-        return Retrieval(hits=hits, organisations=orgs, timings_ms=timings, unknown_organisations=unknown)
+        return Retrieval(
+            hits=hits, organisations=orgs, timings_ms=timings, unknown_organisations=unknown,
+            query_vector=query_vector,
+        )
 
     def _lexical(self, question: str, top_k: int) -> list[tuple[str, float]]:
         """One lexical ranking: normalised BM25 on stems + GRAM_WEIGHT x normalised BM25 on 4-grams."""

@@ -45,6 +45,7 @@ class Snapshot:
     complete: dict[str, str] = field(default_factory=dict)  # doc_id -> content hash, when whole
     incomplete: list[str] = field(default_factory=list)  # half-written documents (hidden)
     generation: int = -1
+    section_vectors: dict[str, np.ndarray] | None = None  # filled on first use
 
 
 def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> str:
@@ -54,6 +55,13 @@ def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> 
     parts = [meta.title, top, heading if heading != top else ""]
     prefix = ". ".join(p for p in parts if p)
     return (f"{prefix}: {paragraph.text}" if prefix else paragraph.text)[:max_chars]
+
+
+def section_text(meta: DocumentMeta, paragraph: Paragraph) -> str:
+    """What a paragraph's section is about: its document title and section path. Embedded once per
+    distinct section (through the embedding cache), so a question can meet the § title even when
+    the paragraph itself only says 'Ärendet återremitteras'."""
+    return f"{meta.title}. {paragraph.section}" if paragraph.section else meta.title
 
 
 def lexical_text(meta: DocumentMeta, paragraph: Paragraph) -> str:
@@ -271,7 +279,22 @@ class ParagraphIndex:
 
         if self._cache is None:
             return compute(texts)
+        sections = sorted({section_text(parsed.meta, p) for p in parsed.paragraphs})
+        self._cache.embed(sections, compute)  # ready for section_vectors() in every reader
         return self._cache.embed(texts, compute)
+
+    def section_vectors(self) -> dict[str, np.ndarray]:
+        """Vectors of every section text in the current snapshot (from the embedding cache;
+        sections missing there, e.g. ingested by another host, are embedded once)."""
+        snap = self.snapshot()
+        if snap.section_vectors is None:
+            texts = sorted({section_text(snap.documents[p.doc_id], p) for p in snap.paragraphs})
+            if self._cache is None:
+                vectors = self.embedder.embed_passages(texts) if texts else []
+            else:
+                vectors = self._cache.embed(texts, self.embedder.embed_passages)
+            snap.section_vectors = dict(zip(texts, vectors))
+        return snap.section_vectors
 
     def cached_embedder(self):
         """The embedder with this index's passage cache in front (for other systems that embed

@@ -19,12 +19,13 @@ def fuzz_app(tmp_path_factory):
     from assistant.service import Paragraf
     from assistant.settings import Settings
     from ingest.pipeline import ingest_paths
-    from tests.conftest import SEEDS
+    from tests.conftest import SEEDS, fake_scorer_path
 
     data = tmp_path_factory.mktemp("fuzz")
     corpus = data / "corpus"
     shutil.copytree(SEEDS, corpus)
-    core = Paragraf(Settings(data_dir=data / "data", min_dense_similarity=0.0, refresh_interval_s=0.0),
+    core = Paragraf(Settings(data_dir=data / "data", refresh_interval_s=0.0,
+                             scorer_path=fake_scorer_path(data)),
                     embedder=FakeEmbedder())
     ingest_paths([corpus], core.index)
     api_settings = core.settings.model_copy(update={"api_keys": {"fuzz-admin": ["admin", "internal"]},

@@ -5,13 +5,13 @@ from pathlib import Path
 import pytest
 
 from assistant import cli
-from tests.conftest import SEEDS, FakeEmbedder
+from tests.conftest import SEEDS, FakeEmbedder, fake_scorer_path
 
 
 @pytest.fixture(autouse=True)
-def fake_model(monkeypatch):
+def fake_model(monkeypatch, tmp_path):
     monkeypatch.setattr("assistant.service.create_embedder", lambda settings: FakeEmbedder())
-    monkeypatch.setenv("PARAGRAF_MIN_DENSE_SIMILARITY", "0")
+    monkeypatch.setenv("PARAGRAF_SCORER_PATH", str(fake_scorer_path(tmp_path / "scorer")))
 
 
 def test_ingest_ask_documents_remove(tmp_path: Path, capsys):

