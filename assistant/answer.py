@@ -83,7 +83,7 @@ class ExtractiveAnswerer:
         if not hits or hits[0].probability < threshold:
             return prompts.ABSTAIN, [], True
         if s.abstain_on_conflict and hits[0].conflicts:
-            # The best evidence is about another year or organisation than the question names.
+            # The best evidence is about another year, another organisation or another subject.
             return prompts.ABSTAIN, [], True
         weights = term_weights(self.index, question)
         best = hits[0]

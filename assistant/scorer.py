@@ -249,6 +249,8 @@ class Scorer:
         for hit, prob, row in zip(retrieval.hits, probs, x):
             hit.probability = float(prob)
             hit.conflicts = [name for name in ("year_conflict", "org_conflict") if row[FEATURES.index(name)]]
+            if q.weights and row[FEATURES.index("cov_ctx")] == 0.0:
+                hit.conflicts.append("no_shared_term")  # not one subject word of the question
         retrieval.hits.sort(key=lambda h: -h.probability)
         return retrieval
 

@@ -104,9 +104,9 @@ class Settings(BaseSettings):
 
     abstain_on_conflict: bool = Field(
         True,
-        description="Abstain when the best paragraph names neither a year the question names (in "
-        "its text, section, title or date) nor an organisation it names: the answer would be "
-        "about another year or organisation.",
+        description="Abstain when the best paragraph misses a year the question names (in its "
+        "text, section, title or date), an organisation it names, or every one of its subject "
+        "words (in the paragraph, its section and title): the answer would be about something else.",
     )
 
     # --- API -----------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ class Hit:
     dense: float  # cosine similarity to the question (0 when not among the dense candidates)
     ranks: dict[str, int] = field(default_factory=dict)
     probability: float = 0.0  # P(answers the question), set by assistant.scorer.Scorer
-    conflicts: list[str] = field(default_factory=list)  # "year_conflict", "org_conflict" (scorer)
+    # Why the paragraph cannot answer: "year_conflict", "org_conflict", "no_shared_term" (scorer)
+    conflicts: list[str] = field(default_factory=list)
 
 
 @dataclass
