@@ -189,49 +189,48 @@ class Scorer:
                 vec = sections.get(key)
                 section_score[key] = (float(vec @ q.vector) if vec is not None else 0.0) + coverage(q.weights, key)
         section_rank = {k: r for r, k in enumerate(sorted(section_score, key=lambda k: -section_score[k]), start=1)}
+        asked = any(q.asks[k] for k in ("number", "date", "person", "vote", "decision"))
+        named = q.orgs_named + q.unknown_orgs
         rows = []
         for hit in hits:
-            p, doc = hit.paragraph, hit.document
-            text = p.text
+            p, doc, text = hit.paragraph, hit.document, hit.paragraph.text
             context = f"{doc.title} {p.section} {text}"
-            cov_sent = max((coverage(q.weights, text[a:b]) for a, b in sentence_spans(text, p.kind)), default=0.0)
-            cov_text = coverage(q.weights, text)
+            section = section_text(doc, p)
             where = f"{context} {doc.date} {doc.source}"
-            year_conflict = bool(q.years) and not all(y in where for y in q.years)
-            named = q.orgs_named + q.unknown_orgs
             org_match = bool(q.orgs_named) and doc.organisation in q.orgs_named
-            mentioned = any(o.lower() in context.lower() for o in named)
-            org_conflict = bool(named) and not org_match and not mentioned
-            rows.append([
-                hit.dense, hit.dense - best_dense,
-                1.0 / hit.ranks["dense"] if "dense" in hit.ranks else 0.0,
-                1.0 / hit.ranks["lexical"] if "lexical" in hit.ranks else 0.0,
-                1.0 / by_fused[id(hit)],
-                float(sections[key] @ q.vector) if (key := section_text(doc, p)) in sections else 0.0,
-                cov_text, coverage(q.weights, context), cov_sent,
-                coverage(q.weights, f"{doc.title} {p.section}"), 1.0 - cov_text,
-                float(q.asks["number"] and bool(_HAS_NUMBER.search(text))),
-                float(q.asks["date"] and bool(_HAS_DATE.search(text))),
-                float(q.asks["person"] and bool(_HAS_PERSON.search(text))),
-                float(q.asks["vote"] and bool(_HAS_VOTE.search(text))),
-                float(q.asks["decision"] and bool(_HAS_DECISION.search(text))),
-                float(bool(_DECISION_SECTION.search(p.section.split(" › ")[-1]))),
-                float(p.kind == "table_row"), float(p.kind == "list_item"),
-                float(len(text) < 60), math.log(1 + len(text)),
-                float(year_conflict), float(org_conflict), float(org_match),
-            ])
-            row = rows[-1]
-            type_any = float(any(row[FEATURES.index(f)] for f in _TYPE_FEATURES))
-            rank = section_rank[section_text(doc, p)]
-            row.extend([type_any, 1.0 / rank, type_any * float(rank == 1)])
-            # What the question asks for but the paragraph does not carry: a sum of money, any of
-            # the fact kinds asked, or the question's most specific (rarest) term.
-            asked = any(q.asks[k] for k in ("number", "date", "person", "vote", "decision"))
-            row.extend([
-                float(q.asks["money"] and bool(_HAS_AMOUNT.search(text))),
-                float(asked and not type_any),
-                _missing_rarest(q.weights, context),
-            ])
+            cov_text = coverage(q.weights, text)
+            f = {
+                "dense": hit.dense, "dense_gap": hit.dense - best_dense,
+                "dense_rr": 1.0 / hit.ranks["dense"] if "dense" in hit.ranks else 0.0,
+                "lex_rr": 1.0 / hit.ranks["lexical"] if "lexical" in hit.ranks else 0.0,
+                "fused_rr": 1.0 / by_fused[id(hit)],
+                "section_dense": float(sections[section] @ q.vector) if section in sections else 0.0,
+                "cov_text": cov_text, "cov_ctx": coverage(q.weights, context),
+                "cov_sent": max((coverage(q.weights, text[a:b]) for a, b in sentence_spans(text, p.kind)), default=0.0),
+                "cov_section": coverage(q.weights, f"{doc.title} {p.section}"), "cov_missing": 1.0 - cov_text,
+                "num_match": float(q.asks["number"] and bool(_HAS_NUMBER.search(text))),
+                "date_match": float(q.asks["date"] and bool(_HAS_DATE.search(text))),
+                "person_match": float(q.asks["person"] and bool(_HAS_PERSON.search(text))),
+                "vote_match": float(q.asks["vote"] and bool(_HAS_VOTE.search(text))),
+                "decision_match": float(q.asks["decision"] and bool(_HAS_DECISION.search(text))),
+                "decision_section": float(bool(_DECISION_SECTION.search(p.section.split(" › ")[-1]))),
+                "table_row": float(p.kind == "table_row"), "list_item": float(p.kind == "list_item"),
+                "short": float(len(text) < 60), "log_len": math.log(1 + len(text)),
+                "year_conflict": float(bool(q.years) and not all(y in where for y in q.years)),
+                "org_conflict": float(
+                    bool(named) and not org_match and not any(o.lower() in context.lower() for o in named)
+                ),
+                "org_match": float(org_match),
+                # What the question asks for but the paragraph does not carry: a sum of money, any
+                # of the fact kinds asked, or the question's most specific (rarest) term.
+                "money_match": float(q.asks["money"] and bool(_HAS_AMOUNT.search(text))),
+                "miss_idf": _missing_rarest(q.weights, context),
+                "section_rr": 1.0 / section_rank[section],
+            }
+            f["type_any"] = float(any(f[name] for name in _TYPE_FEATURES))
+            f["top_section_type"] = f["type_any"] * float(section_rank[section] == 1)
+            f["type_missing"] = float(asked and not f["type_any"])
+            rows.append([f[name] for name in FEATURES])
         return np.asarray(rows, np.float64).reshape(len(hits), len(FEATURES))
 
     # ------------------------------------------------------------------ scoring
