@@ -37,7 +37,7 @@ FEATURES = (
     "decision_section", "table_row", "list_item", "short", "log_len",
     "year_conflict", "org_conflict", "org_match",
     "type_any", "section_rr", "top_section_type",
-    "money_match", "type_missing", "miss_idf",
+    "money_match", "type_missing", "miss_idf", "full_date_match",
 )
 
 # What kind of fact a question asks for. These only switch features on; their weights are fitted.
@@ -56,8 +56,14 @@ _HAS_AMOUNT = re.compile(r"\d(?:[\d ]*\d)?(?:,\d+)?\s*(kronor|kr\b|mnkr|mkr|mdkr
                          r"procent|%|procentenheter)", re.I)
 _HAS_DATE = re.compile(r"\b(19|20)\d\d\b|\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|"
                        r"september|oktober|november|december)\b", re.I)
-_HAS_PERSON = re.compile(r"\([A-ZÅÄÖ]{1,3}\)|\b[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+\b")
-_HAS_VOTE = re.compile(r"\b(röst\w*|omröstning|votering|Antal (Ja|Nej)|ja-röster|nej-röster|Röstade)\b", re.I)
+# A named person or party, or what protocols record about people: jäv, not taking part, reserving.
+_HAS_PERSON = re.compile(r"\([A-ZÅÄÖ]{1,3}\)|\b[A-ZÅÄÖ][a-zåäö]+ [A-ZÅÄÖ][a-zåäö]+\b|\b(?:KD|SD|MP)\b|"
+                         r"\b(?:jäv\w*|deltar (?:ej|inte)|reserverar|avstår)\b")
+_HAS_VOTE = re.compile(r"(?i:omröstning\w*|votering\w*|\bröst\w*|-röst\w*)|\b\d+\s+Ja\b|\bJa \(\d+\)|"
+                       r"\bAntal (?:Ja|Nej)\b|\bRöstade\b")
+# A day-precise date ("28 februari 2031", "2025-05-22"), not just a year or a period.
+_HAS_FULL_DATE = re.compile(r"\b\d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|"
+                            r"oktober|november|december)\b|\b(19|20)\d\d-\d\d-\d\d\b", re.I)
 _HAS_DECISION = re.compile(r"\b(beslut(ar|ade|at)|avslå(s|r)|bifall(s|er)|anses besvarad|återremitter\w*|"
                            r"bordläggs|antas|godkänns|fastställs|beviljas|antecknas|uppdras)\b", re.I)
 _DECISION_SECTION = re.compile(r"(beslut|förslag till beslut)$", re.I)
@@ -226,6 +232,7 @@ class Scorer:
                 "money_match": float(q.asks["money"] and bool(_HAS_AMOUNT.search(text))),
                 "miss_idf": _missing_rarest(q.weights, context),
                 "section_rr": 1.0 / section_rank[section],
+                "full_date_match": float(q.asks["date"] and bool(_HAS_FULL_DATE.search(text))),
             }
             f["type_any"] = float(any(f[name] for name in _TYPE_FEATURES))
             f["top_section_type"] = f["type_any"] * float(section_rank[section] == 1)
