@@ -20,7 +20,8 @@ def store_app(request) -> Paragraf:
 
 CASES = [
     # question, paragraph that must be cited, words its quote must contain
-    ("Hur mycket ska tjänsteresandet minska?", "000_ee3bcc82b85d44b3:p5", "15 procent"),
+    # the protocol and the plan state it in the same words: either is the right citation
+    ("Hur mycket ska tjänsteresandet minska?", {"000_ee3bcc82b85d44b3:p5", "001_a6015617de8c6d97:p40"}, "15 procent"),
     ("Vem avstod från att delta i beslutet om uppdragsdirektiven?", "000_ee3bcc82b85d44b3:p21", "Nicklas Sandström"),
     ("Vilket mål har regionstyrelsen för klimatutsläpp från tjänsteresor 2024?", "001_a6015617de8c6d97:p30", "1 973"),
     ("Hur mycket utökades budgetramen för löneöversynen 2024?", None, "26"),
@@ -35,7 +36,8 @@ def test_real_questions_cite_the_right_paragraph(store_app: Paragraf, question, 
     response = store_app.ask(question)
     assert not response.abstained, response.answer
     if paragraph_id:
-        assert paragraph_id in [c.paragraph_id for c in response.citations], response.answer
+        wanted = {paragraph_id} if isinstance(paragraph_id, str) else paragraph_id
+        assert wanted & {c.paragraph_id for c in response.citations}, response.answer
     assert any(words in c.quote for c in response.citations), response.answer
     for c in response.citations:
         assert c.quote in store_app.index.paragraph(c.paragraph_id)[0].text
