@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
-from api import admin
+from api import admin, register
 from api.routes import router
 from assistant import prompts
 from assistant.service import Paragraf
@@ -25,8 +25,8 @@ logger = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
 # Pages of the web app (Swedish paths): a body in static/pages/ inside static/layout.html; each
 # page talks to the JSON API from the browser.
-PAGES = {"/": "index.html", "/sok": "search.html", "/dokument": "documents.html"}
-NAV = [("/", "Fråga"), ("/sok", "Sök i protokollen"), ("/dokument", "Dokument")]
+PAGES = {"/": "index.html", "/sok": "search.html", "/beslut": "register.html", "/dokument": "documents.html"}
+NAV = [("/", "Fråga"), ("/sok", "Sök i protokollen"), ("/beslut", "Beslut"), ("/dokument", "Dokument")]
 
 
 def render_page(name: str, path: str) -> str:
@@ -135,5 +135,6 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
 
     api.include_router(router)
     api.include_router(admin.router)
+    api.include_router(register.router)
     api.mount("/static", StaticFiles(directory=STATIC), name="static")
     return api

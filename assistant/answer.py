@@ -12,7 +12,8 @@ from assistant import prompts
 from assistant.citations import make_citation
 from assistant.models import Citation, Paragraph
 from assistant.settings import Settings
-from assistant.scorer import coverage, sentence_spans, term_weights
+from assistant.scorer import coverage, term_weights
+from assistant.sentences import sentence_spans
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex
 

@@ -72,3 +72,17 @@ def reference(
         parts.append(top)
     parts.append(f"s. {page}")
     return ", ".join(p for p in parts if p)
+
+
+_RECORD_LETTER = {"decision": "b", "assignment": "u", "target": "m"}
+_RECORD_ID = re.compile(r"^(?P<doc>[a-z0-9][a-z0-9._-]{0,79}):(?P<kind>[bum])(?P<key>[0-9]{1,7}(?:-[0-9]{1,3})?)$")
+
+
+def record_id(doc_id: str, kind: str, key: str | int) -> str:
+    """Register record id: ``<doc_id>:b<§ number>`` for a decision (``-2`` when a protocol repeats
+    a §), ``<doc_id>:u<n>`` for the n-th assignment, ``<doc_id>:m<n>`` for the n-th target."""
+    return f"{doc_id}:{_RECORD_LETTER[kind]}{key}"
+
+
+def is_record_id(value: str) -> bool:
+    return bool(_RECORD_ID.match(value))

@@ -129,3 +129,119 @@ class SearchHit(BaseModel):
 class SearchResponse(BaseModel):
     query: str
     results: list[SearchHit]
+
+
+# ---------------------------------------------------------------- decision register (issue 10)
+# Every field of a register record carries the paragraph it was read from, so it can be cited.
+
+RegisterKind = Literal["decision", "assignment", "target"]
+
+
+class Evidence(BaseModel):
+    """Where a register field was read: a verbatim span of one paragraph."""
+
+    paragraph_id: str
+    page: int
+    quote: str = Field(description="Verbatim substring of the paragraph's text.")
+
+
+class Cited(BaseModel):
+    text: str
+    source: Evidence
+
+
+class PersonRef(BaseModel):
+    name: str
+    party: str = ""
+
+
+class Vote(BaseModel):
+    """One omröstning: counts as stated, named voters per side when a list or the § names them."""
+
+    proposition: str = Field("", description="Godkänd voteringsproposition, when stated.")
+    yes: int | None = None
+    no: int | None = None
+    abstain: int | None = None
+    absent: int | None = None
+    named: dict[str, list[PersonRef]] = Field(
+        default_factory=dict, description="'ja' / 'nej' / 'avstår' / 'frånvarande' -> voters."
+    )
+    sources: list[Evidence] = Field(default_factory=list)
+
+
+class Stance(BaseModel):
+    """A reservation, jäv or not taking part: who (people and/or whole party groups) and why."""
+
+    people: list[PersonRef] = Field(default_factory=list)
+    parties: list[str] = Field(default_factory=list, description="Party groups, e.g. 'Ledamöterna från SD'.")
+    text: str = Field(description="The sentence stating it.")
+    source: Evidence
+
+
+class RecordBase(BaseModel):
+    record_id: str
+    kind: RegisterKind
+    doc_id: str
+    document_title: str = ""
+    organisation: str = ""
+    body: str = ""
+    doc_type: str = ""
+    date: str = ""
+    visibility: str = "public"
+    section: str = Field("", description="The § or section the record was read from.")
+    reference: str = Field("", description="Ready-to-paste reference to the section.")
+    partial: bool = Field(False, description="Some expected part was not found; see problems.")
+    problems: list[str] = Field(default_factory=list)
+    paragraph_ids: list[str] = Field(default_factory=list, description="Every paragraph the record used.")
+
+
+class DecisionRecord(RecordBase):
+    """One § of a protocol."""
+
+    kind: RegisterKind = "decision"
+    number: str = Field("", description="The § number.")
+    title: str = ""
+    case_number: str = ""
+    decision_points: list[Cited] = Field(default_factory=list)
+    adopted: Cited | None = Field(None, description="Whose proposal was adopted.")
+    motions: list[Cited] = Field(default_factory=list, description="Yrkanden.")
+    votes: list[Vote] = Field(default_factory=list)
+    reservations: list[Stance] = Field(default_factory=list)
+    jav: list[Stance] = Field(default_factory=list)
+    not_participating: list[Stance] = Field(default_factory=list)
+    notes: list[Cited] = Field(default_factory=list, description="Protokollsanteckningar.")
+    deferred: Literal["återremiss", "bordläggning"] | None = None
+    deferred_source: Evidence | None = None
+
+
+class Deadline(BaseModel):
+    date: str = Field(description="ISO date, or yyyy-mm / yyyy when only that is stated.")
+    source: Evidence
+
+
+class AssignmentRecord(RecordBase):
+    """One uppdrag: who gives it to whom, what, by when, with how much money."""
+
+    kind: RegisterKind = "assignment"
+    giver: str = ""
+    receiver: str = ""
+    task: Cited
+    deadlines: list[Deadline] = Field(default_factory=list)
+    money: list[Cited] = Field(default_factory=list)
+    status: Cited | None = None
+
+
+class TargetRecord(RecordBase):
+    """One target: goal, indicator, baseline/outcome and target value with their years."""
+
+    kind: RegisterKind = "target"
+    goal: str = ""
+    indicator: str = ""
+    baseline: str = ""
+    baseline_year: str = ""
+    target: str = ""
+    target_year: str = ""
+    outcome: str = ""
+    outcome_year: str = ""
+    fulfilment: str = ""
+    source: Evidence

@@ -9,6 +9,7 @@ QUESTION_EMPTY = "Frågan är tom. Skriv en fråga om beslut, uppdrag eller mål
 QUESTION_TOO_LONG = "Frågan är för lång (högst {limit} tecken)."
 DOCUMENT_NOT_FOUND = "Dokumentet {doc_id!r} finns inte."
 PARAGRAPH_NOT_FOUND = "Stycket {paragraph_id!r} finns inte."
+RECORD_NOT_FOUND = "Posten {record_id!r} finns inte i beslutsregistret."
 PARAGRAPH_ID_INVALID = "Ogiltigt styckes-id {paragraph_id!r}; formatet är <dokument-id>:p<nummer>."
 INVALID_REQUEST = "Ogiltig begäran: {detail}"
 INTERNAL_ERROR = "Ett internt fel uppstod. Försök igen senare."

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.sentences import sentence_spans
 from index.lexical import QUESTION_FRAME, content_words, grams, stem
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex, section_text
@@ -68,10 +69,7 @@ _HAS_DECISION = re.compile(r"\b(beslut(ar|ade|at)|avslå(s|r)|bifall(s|er)|anses
                            r"bordläggs|antas|godkänns|fastställs|beviljas|antecknas|uppdras)\b", re.I)
 _DECISION_SECTION = re.compile(r"(beslut|förslag till beslut)$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_ABBREVIATIONS = {
-    "t.ex", "bl.a", "m.m", "d.v.s", "dvs", "s.k", "ca", "nr", "kap", "org.nr", "resp", "jfr",
-    "st", "kl", "tel", "mnkr", "mkr", "tkr", "fr.o.m", "t.o.m", "p.g.a", "pga", "enl", "ang", "f.d",
-}
+
 
 
 @dataclass
@@ -129,25 +127,6 @@ def term_weights(index: ParagraphIndex, question: str) -> dict[str, float]:
     bm25 = index.snapshot().lexical.stems
     terms = {stem(w) for w in content_words(question) if w not in QUESTION_FRAME}
     return {t: max(bm25.idf(t), 0.1) for t in terms}
-
-
-def sentence_spans(text: str, kind: str = "text") -> list[tuple[int, int]]:
-    """Character spans of the sentences in `text` (whole text for list items and table rows)."""
-    if kind != "text":
-        return [(0, len(text))]
-    spans, start = [], 0
-    for m in re.finditer(r"[.!?](?=\s+[A-ZÅÄÖ0-9§\"”(])", text):
-        before = re.search(r"([\w.]+)$", text[start : m.start()])
-        word = before.group(1).lower() if before else ""
-        if word in _ABBREVIATIONS or len(word) == 1:
-            continue
-        spans.append((start, m.end()))
-        start = m.end()
-        while start < len(text) and text[start].isspace():
-            start += 1
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
 _TYPE_FEATURES = ("num_match", "date_match", "person_match", "vote_match", "decision_match")

@@ -21,6 +21,7 @@ from assistant.settings import Settings
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
+from index.register import Register
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ class Snapshot:
     incomplete: list[str] = field(default_factory=list)  # half-written documents (hidden)
     generation: int = -1
     section_vectors: dict[str, np.ndarray] | None = None  # filled on first use
+    register: Register | None = None  # decisions, assignments, targets; built on first use
 
 
 def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> str:
@@ -295,6 +297,15 @@ class ParagraphIndex:
                 vectors = self._cache.embed(texts, self.embedder.embed_passages)
             snap.section_vectors = dict(zip(texts, vectors))
         return snap.section_vectors
+
+    def register(self) -> Register:
+        """The decision register of the current snapshot (extracted once per snapshot)."""
+        snap = self.snapshot()
+        if snap.register is None:
+            with self._lock:
+                if snap.register is None:
+                    snap.register = Register.build(snap.documents, snap.paragraphs)
+        return snap.register
 
     def cached_embedder(self):
         """The embedder with this index's passage cache in front (for other systems that embed

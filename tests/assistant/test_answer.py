@@ -1,5 +1,5 @@
 from assistant import prompts
-from assistant.answer import sentence_spans
+from assistant.sentences import sentence_spans
 from assistant.service import Paragraf
 
 

@@ -1,0 +1,360 @@
+"""Decision records from protocols: one record per §, every field cited to the paragraph it came from.
+
+Works on the paragraphs ingest produced (``§ N Title › Subsection`` section paths, vote lists as
+``Bilaga N Omröstning`` sections), so the register can be rebuilt from any index without the
+original files. It reads what Swedish protocols state in fixed phrases:
+
+* the decision (the "Beslut" subsection, a "… beslutar:" lead, or the § text before the first
+  procedural paragraph), split into its numbered points, and whose proposal was adopted;
+* yrkanden, votes ("Omröstningen utfaller med 49 Ja mot 32 Nej", "… röstar Nej (6)", "5 ja-röster")
+  with the named voters from the § or from the vote list the § points to ("framgår av bilaga 6");
+* reservations, jäv, "deltar inte i beslutet", protokollsanteckningar, återremiss / bordläggning.
+
+What cannot be found is reported on the record (``partial`` + ``problems``), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from assistant.ids import record_id, reference, section_label
+from assistant.models import Cited, DecisionRecord, DocumentMeta, Evidence, Paragraph, PersonRef, Stance, Vote
+from assistant.sentences import sentence_spans
+
+_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
+_VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")
+_DECISION_HEADING = re.compile(
+    r"^(Beslut|Beslutet|\w+s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag)$", re.I
+)
+_NOTE_HEADING = re.compile(r"^Protokollsanteckning(ar)?$", re.I)
+_RESERVATION_HEADING = re.compile(r"^Reservation(er)?$", re.I)
+_DECIDES = re.compile(r"\bbeslutar\s*(att)?\s*:?\s*$|\bbeslutar\s*:", re.I)
+# A paragraph that is procedure, background or a list of recipients, not the decision itself.
+_PROCEDURAL = re.compile(
+    r"^(Bordlagt den|Bordlades|Handling(ar)?\b|KF Handling|\d{4} nr \d+|Yrkande(n)? från|Yttrande från"
+    r"|Stadsledningskontorets tjänsteutlåtande|Tjänsteutlåtande|Ordföranden|Godkänd voteringsproposition"
+    r"|Omröstning|Ledamöterna|Representanterna|Protokollsutdrag|Protokoll$|Justering|Sammanfattning"
+    r"|Beslutsunderlag|Ärendet|Bakgrund|Reservation|Protokollsanteckning|Skickas till|Expedieras)"
+    r"|\b(yrkar|yrkade|reserverar sig|deltar inte|på grund av jäv|ställer propositioner)\b",
+    re.I,
+)
+_LEAD = re.compile(
+    r"^(?P<lead>(?:Enligt|På förslag av)\s+(?P<who>[^:]{3,160})|[^:]{0,200}\b(?:beslutar|föreslår)\b[^:]{0,120}):\s*"
+)
+# What a decision says it does ("antecknas", "godkänns", "får i uppdrag" …): an unmarked § text
+# without one (a question, an interpellation) is not a decision.
+_DECISION_VERB = re.compile(
+    r"\b(\w+(?:as|ås|s)\.|beslutar|beslutade|får i uppdrag|ges i uppdrag|anses besvarad|godkänner|"
+    r"antas|antecknas|avslås|bifalls|bifalles|tillstyrks|bordläggs|återremitteras|justerar)\b", re.I
+)
+_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-ZÅÄÖ\"”])")
+_FOUND = re.compile(r"finner att (?P<who>.{3,160}?) (?:har )?(?:bifallits|bifalls)", re.I)
+_PERSON = re.compile(
+    r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+(?:[a-zåäö]{2,4}\s+)?[A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)"
+)
+_GROUP = re.compile(
+    r"\b(?:Ledamöterna|Ledamoten|Representanterna|Representanten|Ersättarna|Gruppen|Partierna)\s+(?:från|för)\s+"
+    r"(?P<parties>[A-ZÅÄÖ]{1,3}(?:\s*(?:,|och|samt)\s*[A-ZÅÄÖ]{1,3})*)\b"
+)
+_RESERVES = re.compile(r"\breserver(?:ar|ade) (?:sig|de sig)\b", re.I)
+_JAV = re.compile(r"på grund av jäv|\banmäler jäv\b|\bjävig\b|\bpga jäv\b", re.I)
+_NOT_TAKING_PART = re.compile(
+    r"\b(deltar|deltog) inte i (beslutet|handläggningen|besluten)|\bavstår från att delta i beslut", re.I
+)
+_NOTE = re.compile(r"\bantecknar (som yttrande|till protokollet)|\bprotokollsanteckning\b", re.I)
+_MOTION = re.compile(r"\byrkar\b", re.I)
+_PROPOSITION = re.compile(r"voteringsproposition:\s*[\"”](?P<text>[^\"”]+)[\"”]", re.I)
+_OUTCOME = re.compile(r"utfaller med (?P<yes>\d+) Ja(?:-röster)? mot (?P<no>\d+) Nej", re.I)
+_ABSTAIN = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot|ersättare) avstår", re.I)
+_ABSENT = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot) (?:är |var )?frånvarande", re.I)
+_INLINE_SIDE = re.compile(r"röstar (?P<side>Ja|Nej) \((?P<n>\d+)\)|avstår från att rösta \((?P<abst>\d+)\)", re.I)
+_COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röster|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
+_APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)", re.I)
+_VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
+_SUMMARY_COUNT = re.compile(r"Antal (?P<side>Ja|Nej|Avstår|Frånv\w*): (?P<n>\d+)")
+_CASE = re.compile(
+    r"(?:Ärendenummer|Diarienummer|Dnr\.?:?)\s*(?P<a>[A-ZÅÄÖ]{0,5}[\s-]?\d[\w:/-]*)"
+    r"|\b(?P<b>[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}(?::\d+)?)\b|^(?P<c>[A-ZÅÄÖ]{1,5} \d{1,5}-\d{4})$"
+)
+_ROLE = re.compile(r"^(?:och\s+)?(?:ordföranden|tjänstgörande ersättaren|ersättaren|ledamoten|vice ordföranden)\s+", re.I)
+_HEADER_WORD = re.compile(r"^(?:(?:Funktion|Namn|Parti|Plats|Röst)\s+)+")
+
+
+def _sub(paragraph: Paragraph) -> str:
+    parts = paragraph.section.split(" › ")
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def _evidence(p: Paragraph, start: int = 0, end: int | None = None) -> Evidence:
+    return Evidence(paragraph_id=p.paragraph_id, page=p.page, quote=p.text[start:end].strip())
+
+
+def _sentences(p: Paragraph) -> Iterable[tuple[int, int, str]]:
+    for a, b in sentence_spans(p.text):
+        yield a, b, p.text[a:b]
+
+
+def _people(text: str) -> list[PersonRef]:
+    out, seen = [], set()
+    for m in _PERSON.finditer(text):
+        name = _ROLE.sub("", m["name"]).strip()
+        if name not in seen:
+            seen.add(name)
+            out.append(PersonRef(name=name, party=m["party"]))
+    return out
+
+
+def _groups(text: str) -> list[str]:
+    parties: list[str] = []
+    for m in _GROUP.finditer(text):
+        for party in re.split(r"\s*(?:,|och|samt)\s*", m["parties"]):
+            if party and party not in parties:
+                parties.append(party)
+    return parties
+
+
+def _stance(p: Paragraph, a: int, b: int) -> Stance:
+    text = p.text[a:b]
+    return Stance(people=_people(text), parties=_groups(text), text=text.strip(), source=_evidence(p, a, b))
+
+
+def _named(names: str) -> list[PersonRef]:
+    """'Aslan Akbas (S), Bettan Andersson (V)' or 'A (S), B (V) och ordföranden C (S)' -> people."""
+    people = [PersonRef(name=_HEADER_WORD.sub("", p.name), party=p.party) for p in _people(names)]
+    if people:
+        return people
+    return [PersonRef(name=n.strip()) for n in re.split(r",\s*|\s+och\s+", names) if n.strip()]
+
+
+def vote_lists(paragraphs: list[Paragraph]) -> dict[str, tuple[list[Paragraph], dict]]:
+    """Appendix number -> (its paragraphs, {'counts': {...}, 'named': {...}})."""
+    found: dict[str, tuple[list[Paragraph], dict]] = {}
+    for p in paragraphs:
+        m = _VOTE_LIST.match(section_label(p.section))
+        if not m:
+            continue
+        ps, data = found.setdefault(m.group(1), ([], {"counts": {}, "named": {}}))
+        ps.append(p)
+        row = _VOTE_ROW.match(p.text)
+        if row:
+            side = row["side"].lower()
+            side = "frånvarande" if side.startswith("frånv") else side
+            data["named"][side] = _named(row["names"])
+        for c in _SUMMARY_COUNT.finditer(p.text):
+            data["counts"][c["side"].lower()[:5]] = int(c["n"])
+    return found
+
+
+def _decision_paragraphs(group: list[Paragraph]) -> list[Paragraph]:
+    marked = [p for p in group if _DECISION_HEADING.match(_sub(p))]
+    if marked:
+        exact = [p for p in marked if _sub(p).lower() in ("beslut", "beslutet")]
+        return exact or marked
+    for i, p in enumerate(group):  # "Regionstyrelsen beslutar" then the decision
+        if _DECIDES.search(p.text) and len(p.text) < 200:
+            out = [p] if not p.text.rstrip().endswith(("beslutar", "beslutar:", "beslutar att")) else []
+            for q in group[i + 1:]:
+                if _PROCEDURAL.search(q.text) or _DECIDES.search(q.text):
+                    break
+                out.append(q)
+            if out:
+                return out
+    out = []
+    for p in group:  # no subsections: the text before the first procedural paragraph
+        if _PROCEDURAL.search(p.text) or _sub(p):
+            break
+        out.append(p)
+    return out if any(_DECISION_VERB.search(p.text) for p in out) else []
+
+
+_MID_LEAD = re.compile(r"(?:^|(?<=[.!?]\s))(?:Enligt|På förslag av|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|föreslår)\b)[^.:]{0,160}:\s*")
+_BARE_LEAD = re.compile(r"\b(beslutar|beslutar att|föreslår att \w+ beslutar)\s*:?\s*$", re.I)
+_FURNITURE = re.compile(r"^(Protokoll|Justering|Justerandes sign\w*|Utdragsbestyrkande)$|^[\wåäöÅÄÖ ]{3,80} \d{4}-\d\d-\d\d$")
+
+
+def _segments(text: str) -> list[tuple[int, int, int]]:
+    """(lead start, body start, end) of each lead-in block in a paragraph ("… beslutar: X. Y beslutar: Z")."""
+    leads = [m for m in _MID_LEAD.finditer(text)]
+    if not leads:
+        return [(0, 0, len(text))]
+    out = [(0, 0, leads[0].start())] if leads[0].start() > 0 else []
+    for m, nxt in zip(leads, [*leads[1:], None]):
+        out.append((m.start(), m.end(), nxt.start() if nxt else len(text)))
+    return out
+
+
+def _adopted(p: Paragraph, a: int, b: int) -> Cited | None:
+    lead = _LEAD.match(p.text[a:b])
+    if lead and lead["who"]:
+        return Cited(text=lead["who"].strip(), source=_evidence(p, a + lead.start("who"), a + lead.end("who")))
+    m = re.search(r"tillstyrker (\w+ förslag)", p.text[a:b])
+    if m:
+        return Cited(text=m.group(1), source=_evidence(p, a + m.start(1), a + m.end(1)))
+    return None
+
+
+def _points(paragraphs: list[Paragraph]) -> tuple[list[Cited], Cited | None]:
+    points: list[Cited] = []
+    adopted: Cited | None = None
+    for p in paragraphs:
+        if _FURNITURE.match(p.text.strip()):
+            continue
+        if _BARE_LEAD.search(p.text) and len(p.text) < 200:  # "Regionstyrelsen beslutar" (no colon)
+            continue
+        for lead_start, start, end in _segments(p.text):
+            if start > lead_start and adopted is None:
+                adopted = _adopted(p, lead_start, start)
+            rest = p.text[start:end]
+            if not rest.strip():
+                continue
+            numbered = list(_POINT.finditer(rest))
+            expected = [m for i, m in enumerate(numbered) if m.group(1) == str(i + 1)]
+            if expected and expected[0].start() < 3:
+                bounds = [m.start() for m in expected] + [len(rest)]
+                for m, stop in zip(expected, bounds[1:]):
+                    a, b = start + m.end(), start + stop
+                    points.append(Cited(text=p.text[a:b].strip(), source=_evidence(p, a, b)))
+            else:
+                points.append(Cited(text=rest.strip(), source=_evidence(p, start, end)))
+    return points, adopted
+
+
+def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]]) -> list[Vote]:
+    votes: list[Vote] = []
+    current: Vote | None = None
+
+    def vote() -> Vote:
+        nonlocal current
+        if current is None:
+            current = Vote()
+            votes.append(current)
+        return current
+
+    for p in group:
+        for a, b, s in _sentences(p):
+            prop = _PROPOSITION.search(s)
+            if prop:
+                current = Vote(proposition=prop["text"].strip())
+                votes.append(current)
+                current.sources.append(_evidence(p, a, b))
+            out = _OUTCOME.search(s)
+            if out:
+                v = vote() if current is None or current.yes is None else current
+                if v.yes is not None:  # a second outcome without a new proposition
+                    v = Vote()
+                    votes.append(v)
+                    current = v
+                v.yes, v.no = int(out["yes"]), int(out["no"])
+                if not prop:
+                    v.sources.append(_evidence(p, a, b))
+            for m in _ABSTAIN.finditer(s):
+                vote().abstain = int(m["n"])
+            for m in _ABSENT.finditer(s):
+                vote().absent = int(m["n"])
+            side = _INLINE_SIDE.search(s)
+            if side:
+                v = vote()
+                if side["abst"]:
+                    v.abstain = int(side["abst"])
+                    key = "avstår"
+                else:
+                    key = side["side"].lower()
+                    setattr(v, "yes" if key == "ja" else "no", int(side["n"]))
+                v.named[key] = _people(s[: side.start()])
+                if not prop:
+                    v.sources.append(_evidence(p, a, b))
+            for m in _COUNTED.finditer(s):
+                v = vote()
+                if m["n"]:
+                    setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
+                else:
+                    v.yes, v.no = int(m["n2"]), int(m["n3"])
+                v.sources.append(_evidence(p, a, b))
+            ref = _APPENDIX_REF.search(s)
+            if ref and current is not None and ref["n"] in lists:
+                listed, data = lists[ref["n"]]
+                for key, people in data["named"].items():
+                    current.named.setdefault(key, people)
+                counts = data["counts"]
+                current.yes = current.yes if current.yes is not None else counts.get("ja")
+                current.no = current.no if current.no is not None else counts.get("nej")
+                if current.abstain is None and counts.get("avstå"):
+                    current.abstain = counts["avstå"]
+                current.sources.extend(_evidence(q) for q in listed)
+    return votes
+
+
+def _case_number(group: list[Paragraph], heading: str) -> str:
+    for text in [heading, *(p.text for p in group[:3])]:
+        m = _CASE.search(text)
+        if m:
+            return (m["a"] or m["b"] or m["c"]).strip()
+    return ""
+
+
+def _record(meta: DocumentMeta, number: str, key: str, group: list[Paragraph], lists) -> DecisionRecord:
+    label = section_label(group[0].section)
+    title = _SIGN.match(label).group(2).strip() if _SIGN.match(label) else label
+    rec = DecisionRecord(
+        record_id=record_id(meta.doc_id, "decision", key), doc_id=meta.doc_id, document_title=meta.title,
+        organisation=meta.organisation, body=meta.body, doc_type=meta.doc_type, date=meta.date,
+        visibility=meta.visibility, section=label, number=number, title=title,
+        reference=reference(body=meta.body, organisation=meta.organisation, doc_type=meta.doc_type,
+                            date=meta.date, section=label, page=group[0].page, title=meta.title),
+        case_number=_case_number(group, label), paragraph_ids=[p.paragraph_id for p in group],
+    )
+    decision = _decision_paragraphs(group)
+    rec.decision_points, rec.adopted = _points(decision)
+    for p in group:
+        sub = _sub(p)
+        for a, b, s in _sentences(p):
+            if _RESERVES.search(s) or (_RESERVATION_HEADING.match(sub) and (_people(s) or _groups(s))):
+                rec.reservations.append(_stance(p, a, b))
+            elif _JAV.search(s):
+                rec.jav.append(_stance(p, a, b))
+            elif _NOT_TAKING_PART.search(s):
+                rec.not_participating.append(_stance(p, a, b))
+            if _MOTION.search(s):
+                rec.motions.append(Cited(text=s.strip(), source=_evidence(p, a, b)))
+            if _NOTE_HEADING.match(sub) or _NOTE.search(s):
+                rec.notes.append(Cited(text=s.strip(), source=_evidence(p, a, b)))
+        if rec.adopted is None:
+            found = _FOUND.search(p.text)
+            if found:
+                rec.adopted = Cited(text=found["who"], source=_evidence(p, found.start("who"), found.end("who")))
+    rec.votes = _votes(group, lists)
+    for point in rec.decision_points:
+        if re.search(r"\båterremitt|\båterremiss", point.text, re.I) and not re.search(r"avslag på återremiss", point.text, re.I):
+            rec.deferred, rec.deferred_source = "återremiss", point.source
+        elif re.search(r"\bbordl(äggs|ägga|agt till)\b", point.text, re.I):
+            rec.deferred, rec.deferred_source = "bordläggning", point.source
+    if not rec.decision_points:
+        rec.problems.append("Ingen beslutstext hittades i paragrafen.")
+    for i, v in enumerate(rec.votes, 1):
+        if v.yes is None or v.no is None:
+            rec.problems.append(f"Omröstning {i} saknar röstsiffror.")
+    if meta.ocr:
+        rec.problems.append("Texten är OCR-läst; kontrollera mot originalet.")
+    rec.partial = bool(rec.problems)
+    return rec
+
+
+def extract_decisions(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[DecisionRecord]:
+    """One record per § (in document order) of a document that has § sections; [] otherwise."""
+    lists = vote_lists(paragraphs)
+    groups: list[tuple[str, list[Paragraph]]] = []
+    for p in paragraphs:
+        m = _SIGN.match(section_label(p.section))
+        if not m:
+            continue
+        if groups and section_label(groups[-1][1][0].section) == section_label(p.section):
+            groups[-1][1].append(p)
+        else:
+            groups.append((m.group(1), [p]))
+    records, used = [], {}
+    for number, group in groups:
+        used[number] = used.get(number, 0) + 1
+        key = number if used[number] == 1 else f"{number}-{used[number]}"
+        records.append(_record(meta, number, key, group, lists))
+    return records
