@@ -82,6 +82,14 @@ def similar(a: str, b: str) -> bool:
     return len(ta & tb) / len(ta | tb) >= 0.7
 
 
+def covered(evidence: str, quote: str) -> bool:
+    """The evidence's words all (90 %) lie in the quote: a table row quoted as 'Indikator: …; Mål 2024: …'
+    still pairs with the row as a labeller copied it from the page."""
+    words = evidence.split()
+    have = set(quote.split())
+    return len(words) >= 3 and sum(w in have for w in words) / len(words) >= 0.9
+
+
 def match_count(pred: list[str], gold: list[str], same=similar) -> int:
     used, tp = set(), 0
     for g in gold:
@@ -155,7 +163,7 @@ def _pair(preds: list, golds: list[dict], text_of) -> list[tuple[object | None, 
             if i in used:
                 continue
             quote = norm(text_of(p))
-            if ev and (ev in quote or quote in ev and len(quote) > 20 or similar(ev, quote)):
+            if ev and (ev in quote or quote in ev and len(quote) > 20 or similar(ev, quote) or covered(ev, quote)):
                 best = i
                 break
         if best is not None:

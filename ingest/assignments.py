@@ -27,7 +27,7 @@ _MONTHS = {
          "oktober", "november", "december"), 1)
 }
 _GIVEN = re.compile(
-    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har fått)\s+(?:även\s+|också\s+)?(?:i\s+)?uppdrag(?:et)?\s+att\b",
+    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+att\b",
 )
 _GOVERNMENT = re.compile(
     r"(?P<giver>Regeringen|[A-ZÅÄÖ][\w-]*(?:fullmäktige|styrelsen|nämnden))\s+(?:uppdrar|ger)\s+(?:åt\s+)?"
@@ -42,7 +42,7 @@ _LONG = re.compile(r"\b(\d{1,2}) (januari|februari|mars|april|maj|juni|juli|augu
 _MONTH_YEAR = re.compile(r"\b(?:i |per |under )?(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
 _DUE = re.compile(r"\b(redovis\w*|rapporter\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
 _MONEY = re.compile(
-    r"\b\d[\d  ]*(?:,\d+)?\s*(?:miljoner|miljarder|mnkr|mdkr|tkr|kronor|kr)\b(?:\s*kronor)?", re.I
+    r"\b\d[\d  ]*(?:,\d+)?\s*(?:miljoner|miljon|miljarder|miljard|mnkr|mdkr|mkr|tkr|kronor|kr)\b(?:\s*kronor)?", re.I
 )
 _DONE = re.compile(r"\b(förklaras fullgjort|fullgjort|genomfört|avslutat|pågår|delvis genomfört|ej påbörjat)\b", re.I)
 _TARGET_KEY = re.compile(r"^(Mål|Målvärde|Måltal|Målnivå)\s*(?P<year>(?:19|20)\d\d)?$", re.I)
@@ -71,6 +71,8 @@ def _dates(text: str) -> list[tuple[str, int, int]]:
 
 def _clean_receiver(text: str) -> str:
     text = re.sub(r"^(\d{1,2}\.\s*|att\s+|och\s+|samt\s+)", "", text.strip())
+    text = re.sub(r"^Det är\s+(.+?)\s+som$", r"\1", text)  # "Det är Folkhälsomyndigheten som"
+    text = re.sub(r"\s*\([^)]{1,40}\)$", "", text)  # "Statens jordbruksverk (Jordbruksverket)"
     return text.strip(" ,")
 
 
@@ -149,6 +151,15 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             rec.paragraph_ids.append(q.paragraph_id)
             if len(found) > 1 and q is not paragraphs[i]:
                 continue
+        if n == 1 and len(found) > 1:  # "Uppdraget ska slutredovisas senast …" anywhere: the first (umbrella) one
+            for q in paragraphs:
+                for a, b in sentence_spans(q.text, q.kind):
+                    s = q.text[a:b]
+                    if re.search(r"\buppdrage[tn]\b", s, re.I) and _DUE.search(s):
+                        for iso, _, _ in _dates(s):
+                            if iso not in seen_dates:
+                                seen_dates.add(iso)
+                                rec.deadlines.append(Deadline(date=iso, source=_evidence(q, a, b)))
         done = _DONE.search(task.text)
         if done:
             rec.status = Cited(text=done.group(1), source=task.source)
