@@ -100,6 +100,14 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.register:  # the decision register against its hand labels (no index needed)
+        from evals.register import main as register_eval
+
+        return register_eval(["--output", str(args.report_dir or Path("eval-results/register"))]
+                             + (["--floors", str(args.floors)] if args.floors else []))
+    if args.questions is None:
+        print("Ange --questions (en frågefil) eller --register.", file=sys.stderr)
+        return 2
     from tqdm import tqdm
 
     from evals.evaluate import evaluate
@@ -189,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("eval", parents=[common], help="evaluate answers and citations on a question file")
-    p.add_argument("--questions", type=Path, required=True, help="JSONL question file (see README)")
+    p.add_argument("--questions", type=Path, help="JSONL question file (see README)")
+    p.add_argument("--register", action="store_true",
+                   help="evaluate the decision register field by field against evals/gold/register-*.jsonl")
     p.add_argument("--corpus", nargs="*", default=[], help="documents to ingest first and to build the baseline from")
     p.add_argument("--output", type=Path, default=Path("eval-results/results.jsonl"), help="per-question results (JSONL)")
     p.add_argument("--report-dir", type=Path, default=None, help="where report.md/.json/.png go (default: next to --output)")

@@ -262,6 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, action="append", help="folders holding the labelled documents")
     parser.add_argument("--output", type=Path, default=Path("eval-results/register"))
     parser.add_argument("--misses", action="store_true", help="print the disagreements (tune only)")
+    parser.add_argument("--floors", type=Path, help="JSON of F1 floors for the test half; exit 1 when one is missed")
     args = parser.parse_args(argv)
     splits = ["tune", "test"] if args.split == "both" else [args.split]
     results = [evaluate_split(s, args.corpus or CORPORA) for s in splits]
@@ -272,12 +273,20 @@ def main(argv: list[str] | None = None) -> int:
     (args.output / "summary.json").write_text(
         json.dumps([{k: v for k, v in r.items() if k != "misses"} for r in results], ensure_ascii=False, indent=2),
         encoding="utf-8")
+    problems = []
+    if args.floors:
+        floors = {k: v for k, v in json.loads(args.floors.read_text()).items() if not k.startswith("_")}
+        test = next((r for r in results if r["split"] == "test"), results[-1])
+        problems = [f"{k}: F1 {test['fields'][k]['f1']:.3f} < {v}" for k, v in floors.items()
+                    if test["fields"].get(k, {}).get("f1", 0.0) < v]
+        for line in problems:
+            print("Under golvet: " + line, file=sys.stderr)
     if args.misses:
         for r in results:
             if r["split"] == "tune":
                 for m in r["misses"]:
                     print(json.dumps(m, ensure_ascii=False)[:600])
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

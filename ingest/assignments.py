@@ -104,6 +104,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
         if p.kind != "list_item":
             lead_receiver = ""
         for a, b in sentence_spans(p.text, p.kind):
+            numbered = re.match(r"\d{1,2}\.\s+", p.text[a:b])  # "2. Trafiknämnden får i uppdrag …"
+            a += numbered.end() if numbered else 0
             s = p.text[a:b]
             gov = _GOVERNMENT.search(s)
             given = _GIVEN.search(s)

@@ -232,8 +232,9 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
         return current
 
     for p in group:
+        props = list(_PROPOSITION.finditer(p.text))  # the quoted proposition may span sentences
         for a, b, s in _sentences(p):
-            prop = _PROPOSITION.search(s)
+            prop = next((m for m in props if a <= m.start() < b), None)
             if prop:
                 current = Vote(proposition=prop["text"].strip())
                 votes.append(current)

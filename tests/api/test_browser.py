@@ -281,3 +281,36 @@ def test_keyboard_and_labels(browser, server):
         browser.switch_to.active_element.send_keys(Keys.TAB)
         order.append(browser.switch_to.active_element.get_attribute("name") or browser.switch_to.active_element.text)
     assert "question" in order and order.index("question") < order.index("Skicka")
+
+
+def test_register_page_filter_open_a_paragraph_and_download_csv(browser, server):
+    browser.get(server + "/beslut")
+    wait = WebDriverWait(browser, 15)
+    rows = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#register tbody tr"))
+    total = len(httpx.get(server + "/api/decisions", params={"limit": 500}).json()["items"])
+    assert len(rows) == total > 10
+    browser.find_element(By.ID, "reg-vote").click()
+    browser.find_element(By.CSS_SELECTOR, "#reg-filters button[type=submit]").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#register tbody tr")) < total)
+    voted = browser.find_elements(By.CSS_SELECTOR, "#register tbody tr")
+    assert voted and all(r.find_elements(By.CSS_SELECTOR, ".reg-bar") for r in voted)
+    first = voted[0]
+    names = first.find_element(By.TAG_NAME, "details")
+    names.click()
+    assert "röstar" not in names.text and "(" in names.text  # "ja (7): Daniel Bernmar (V), …"
+    shot(browser, "10-register")
+    csv_href = browser.find_element(By.ID, "reg-csv").get_attribute("href")
+    assert "format=csv" in csv_href and "has_vote=true" in csv_href
+    body = httpx.get(csv_href).content.decode("utf-8-sig").strip().splitlines()
+    assert len(body) - 1 == len(voted)  # the CSV holds exactly the filtered rows
+    link = first.find_element(By.CSS_SELECTOR, "td a")
+    section = link.text
+    link.click()
+    cited = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, ".context p.cited")))
+    assert section.split()[-1] in browser.find_element(By.TAG_NAME, "main").text
+    assert cited.text
+    browser.back()
+    tab = wait.until(ec.element_to_be_clickable((By.ID, "tab-assignments")))
+    tab.click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#register thead").text.startswith("Datum Uppdragsgivare"))
+    assert browser.find_element(By.ID, "reg-csv").get_attribute("href").startswith(server + "/api/assignments?")

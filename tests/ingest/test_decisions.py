@@ -1,0 +1,94 @@
+"""Decision records from a protocol: every field as the § states it, cited to its paragraph."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.models import DocumentMeta, Paragraph
+from ingest.decisions import extract_decisions
+from ingest.parse import parse_file
+
+PROTOCOL = Path(__file__).resolve().parents[1] / "data" / "protokoll-exempelstad.txt"
+
+
+@pytest.fixture(scope="module")
+def records():
+    parsed = parse_file(PROTOCOL)
+    texts = {p.paragraph_id: p.text for p in parsed.paragraphs}
+    return {r.number: r for r in extract_decisions(parsed.meta, parsed.paragraphs)}, texts
+
+
+def test_one_record_per_paragraph_sign(records):
+    recs, _ = records
+    assert sorted(recs) == ["41", "42", "43"]
+    assert recs["41"].title == "Antagande av cykelplan för Exempelstad"
+    assert recs["41"].record_id.endswith(":b41")
+
+
+def test_numbered_decision_points_and_adopted_proposal(records):
+    rec = records[0]["41"]
+    assert [p.text for p in rec.decision_points] == [
+        "Cykelplan för Exempelstad antas.",
+        "Trafiknämnden får i uppdrag att redovisa genomförandet senast den 30 november 2026.",
+    ]
+    assert rec.adopted.text == "kommunstyrelsens förslag"
+    assert [m.text for m in rec.motions][1] == "Per Holm (SD) yrkar avslag."
+
+
+def test_vote_counts_proposition_and_named_voters_from_the_appendix(records):
+    rec = records[0]["41"]
+    (vote,) = rec.votes
+    assert (vote.yes, vote.no, vote.abstain) == (40, 9, 2)
+    assert vote.proposition.startswith("Ja för bifall till kommunstyrelsens förslag.")
+    assert [(p.name, p.party) for p in vote.named["nej"]] == [("Per Holm", "SD"), ("Eva Ek", "SD")]
+    assert {p.name for p in vote.named["avstår"]} == {"Olle Ås", "Tor Öst"}
+    assert any("Röstade Nej" in s.quote for s in vote.sources)
+
+
+def test_reservation_jav_and_deferral(records):
+    recs, _ = records
+    rec = recs["41"]
+    assert [r.parties for r in rec.reservations] == [["SD"]]
+    assert [[p.name for p in j.people] for j in rec.jav] == [["Karin Lund"]]
+    assert rec.deferred is None and not rec.partial
+    assert recs["42"].deferred == "bordläggning"
+    assert recs["42"].adopted.text == "ordföranden Anna Berg (S)"
+
+
+def test_every_quote_is_verbatim_in_its_paragraph(records):
+    recs, texts = records
+    for rec in recs.values():
+        sources = [p.source for p in rec.decision_points] + [r.source for r in rec.reservations + rec.jav]
+        sources += [s for v in rec.votes for s in v.sources]
+        for src in sources:
+            assert src.quote and src.quote in texts[src.paragraph_id]
+
+
+def test_malformed_paragraph_gives_a_partial_record_not_a_crash(records):
+    rec = records[0]["43"]  # no decision, a vote without counts
+    assert rec.partial
+    assert "Ingen beslutstext hittades i paragrafen." in rec.problems
+    assert any("saknar röstsiffror" in p for p in rec.problems)
+
+
+def test_ocr_text_is_marked_and_documents_without_paragraph_signs_give_nothing():
+    meta = DocumentMeta(doc_id="skannad", ocr=True)
+    ps = [Paragraph(paragraph_id="skannad:p1", doc_id="skannad", ordinal=1, page=1,
+                    section="§ 3 Val av justerare › Beslut", text="Eva Ek utses att justera protokollet.")]
+    (rec,) = extract_decisions(meta, ps)
+    assert rec.partial and any("OCR" in p for p in rec.problems)
+    plain = [Paragraph(paragraph_id="plan:p1", doc_id="plan", ordinal=1, page=1, section="Mål 1", text="Text.")]
+    assert extract_decisions(DocumentMeta(doc_id="plan"), plain) == []
+
+
+def test_inline_named_vote_as_committee_protocols_write_it():
+    text = ("Anna Berg (S), Lisa Ny (V) och ordföranden Nils Bo (L) röstar Ja (3). "
+            "Per Holm (SD) och tjänstgörande ersättaren Eva Ek (M) röstar Nej (2).")
+    ps = [Paragraph(paragraph_id="ks:p1", doc_id="ks", ordinal=1, page=1, section="§ 5 Budget › Beslut",
+                    text="Budgeten fastställs."),
+          Paragraph(paragraph_id="ks:p2", doc_id="ks", ordinal=2, page=1, section="§ 5 Budget › Omröstning", text=text)]
+    (rec,) = extract_decisions(DocumentMeta(doc_id="ks"), ps)
+    (vote,) = rec.votes
+    assert (vote.yes, vote.no) == (3, 2)
+    assert [p.name for p in vote.named["ja"]] == ["Anna Berg", "Lisa Ny", "Nils Bo"]
+    assert [p.name for p in vote.named["nej"]] == ["Per Holm", "Eva Ek"]
