@@ -6,6 +6,7 @@ import time
 
 from assistant import prompts
 from assistant.answer import ExtractiveAnswerer
+from assistant.register_answer import RegisterAnswerer
 from assistant.scorer import Scorer
 from assistant.citations import paragraph_reference
 from assistant.conversations import ConversationStore, Turn, context_question
@@ -36,6 +37,7 @@ class Paragraf:
         self.index = ParagraphIndex(s, self.embedder)
         self.retriever = HybridRetriever(self.index, s)
         self.answerer = ExtractiveAnswerer(s, self.index)
+        self.register_answerer = RegisterAnswerer(s, self.index)
         self.scorer = Scorer(self.index, s.scorer_path)
         self.threshold = (
             s.min_answer_probability if s.min_answer_probability is not None else self.scorer.threshold
@@ -99,7 +101,13 @@ class Paragraf:
             retrieval = self.retriever.retrieve(query, allowed=scope)
             t0 = time.perf_counter()
             self.scorer.rerank(question, retrieval)
-            answer, citations, abstained = self.answerer.answer(question, retrieval, self.threshold)
+            from_register = (
+                self.register_answerer.answer(question, retrieval, self.threshold)
+                if self.settings.register_answers else None
+            )
+            answer, citations, abstained = from_register or self.answerer.answer(
+                question, retrieval, self.threshold
+            )
             if not abstained:
                 break
         timings = dict(retrieval.timings_ms)

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
         "precision/recall curve.",
     )
 
+    register_answers: bool = Field(
+        True,
+        description="Answer questions about votes, named voters, reservations, jäv, a § number's "
+        "decision or an assignment's deadline from the decision register record the best paragraph "
+        "belongs to (quoting the record's fields), falling back to the extractive answer.",
+    )
     abstain_on_conflict: bool = Field(
         True,
         description="Abstain when the best paragraph misses a year the question names (in its "

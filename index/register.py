@@ -85,6 +85,12 @@ class Register:
         self.targets = targets
         self._by_id: dict[str, Record] = {r.record_id: r for r in (*decisions, *assignments, *targets)}
         self._text: dict[str, str] = {}
+        # paragraph -> the record it belongs to (a § for decisions; an assignment's own paragraphs)
+        self._by_paragraph: dict[str, Record] = {}
+        for record in (*assignments, *decisions):  # a § wins over an assignment stated in it
+            for pid in record.paragraph_ids:
+                self._by_paragraph[pid] = record
+        self._by_number = {(r.doc_id, r.number): r for r in reversed(decisions)}
 
     @classmethod
     def build(cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph]) -> "Register":
@@ -110,6 +116,12 @@ class Register:
 
     def get(self, record_id: str) -> Record | None:
         return self._by_id.get(record_id)
+
+    def record_for_paragraph(self, paragraph_id: str) -> Record | None:
+        return self._by_paragraph.get(paragraph_id)
+
+    def decision_for(self, doc_id: str, number: str) -> DecisionRecord | None:
+        return self._by_number.get((doc_id, number))
 
     def _matches(self, record: Record, query: RegisterQuery) -> bool:
         if not (_in(record.organisation, query.organisation) and _in(record.body, query.body)):

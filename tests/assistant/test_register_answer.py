@@ -1,0 +1,71 @@
+"""Answers from the register: a vote, named voters, a reservation, jäv and a § number are answered
+from the record's fields; other questions and abstentions are left to the extractive answerer."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.register_answer import intent_of
+from assistant.service import Paragraf
+from ingest.pipeline import ingest_paths
+
+PROTOCOL = Path(__file__).resolve().parents[1] / "data" / "protokoll-exempelstad.txt"
+
+
+@pytest.fixture
+def protocol_app(app: Paragraf, tmp_path: Path) -> Paragraf:
+    folder = tmp_path / "kf"
+    folder.mkdir()
+    shutil.copy(PROTOCOL, folder / PROTOCOL.name)
+    assert ingest_paths([folder], app.index).count("added") == 1
+    app.threshold = 0.0  # the fake scorer's probabilities are not calibrated; test the composition
+    return app
+
+
+def test_intents():
+    assert intent_of("Hur gick omröstningen om cykelplanen?").vote
+    assert intent_of("Vilka röstade nej till cykelplanen?").side == "nej"
+    assert intent_of("Vilka avstod från att rösta?").side == "avstår"
+    assert intent_of("Vem reserverade sig?").reservation
+    assert intent_of("Vem var jävig i ärendet?").jav
+    assert intent_of("Vad beslutades i § 41?").section == "41"
+    assert not intent_of("Vad beslutade fullmäktige om cykelplanen?").any  # left to the extractive answer
+
+
+def test_vote_question_quotes_the_counts_and_the_named_side(protocol_app: Paragraf):
+    r = protocol_app.ask("Vilka röstade nej till cykelplanen för Exempelstad i omröstningen?")
+    quotes = [c.quote for c in r.citations]
+    assert any("Omröstningen utfaller med 40 Ja mot 9 Nej" in q for q in quotes)
+    assert "Röstade Nej (2): Per Holm (SD), Eva Ek (SD)." in quotes
+    for c in r.citations:
+        assert c.quote in c.text
+
+
+def test_reservation_and_jav_questions(protocol_app: Paragraf):
+    r = protocol_app.ask("Vilka reserverade sig mot beslutet om cykelplanen?")
+    assert [c.quote for c in r.citations] == ["Ledamöterna från SD reserverar sig mot beslutet."]
+    r = protocol_app.ask("Vem var jävig när cykelplanen behandlades?")
+    assert [c.quote for c in r.citations] == [
+        "Karin Lund (M) deltar inte i handläggningen av ärendet på grund av jäv."]
+
+
+def test_paragraph_number_question_quotes_the_decision_points(protocol_app: Paragraf):
+    r = protocol_app.ask("Vad beslutade kommunfullmäktige i § 42 om parkbänkar?")
+    assert [c.quote for c in r.citations] == ["Ärendet bordläggs till sammanträdet den 10 april 2025."]
+
+
+def test_switched_off_it_is_never_consulted(protocol_app: Paragraf, monkeypatch):
+    def boom(*_):
+        raise AssertionError("register answerer consulted")
+
+    monkeypatch.setattr(protocol_app.register_answerer, "answer", boom)
+    protocol_app.settings.register_answers = False
+    r = protocol_app.ask("Vilka röstade nej till cykelplanen för Exempelstad i omröstningen?")
+    assert r.citations and not r.abstained
+
+
+def test_an_abstention_stays_an_abstention(protocol_app: Paragraf):
+    protocol_app.threshold = 1.01  # nothing reaches the threshold
+    r = protocol_app.ask("Hur gick omröstningen om cykelplanen?")
+    assert r.abstained and not r.citations
