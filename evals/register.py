@@ -35,12 +35,17 @@ GATED = {"decision_points": 0.90, "votes": 0.90, "named_votes": 0.90, "reservati
 
 @dataclass
 class Count:
+    """Matched predictions / predictions and matched gold items / gold items (they differ when one
+    predicted item matches several gold items or the other way round)."""
+
     tp: int = 0
     pred: int = 0
     gold: int = 0
+    tp_gold: int = 0
 
-    def add(self, tp: int, pred: int, gold: int) -> None:
+    def add(self, tp: int, pred: int, gold: int, tp_gold: int | None = None) -> None:
         self.tp, self.pred, self.gold = self.tp + tp, self.pred + pred, self.gold + gold
+        self.tp_gold += tp if tp_gold is None else tp_gold
 
     @property
     def precision(self) -> float:
@@ -48,7 +53,7 @@ class Count:
 
     @property
     def recall(self) -> float:
-        return self.tp / self.gold if self.gold else (1.0 if not self.pred else 0.0)
+        return self.tp_gold / self.gold if self.gold else (1.0 if not self.pred else 0.0)
 
     @property
     def f1(self) -> float:
@@ -101,6 +106,42 @@ def match_count(pred: list[str], gold: list[str], same=similar) -> int:
     return tp
 
 
+def align(pred: list[str], gold: list[str]) -> tuple[int, int]:
+    """(matched predictions, matched gold items) for decision points. One to one first; then a run
+    of up to five consecutive items on one side may match one item on the other, because the same
+    decision is legitimately written as one entry or as one entry per paragraph or sentence."""
+    used_p: set[int] = set()
+    used_g: set[int] = set()
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if pi not in used_p and similar(p, g):
+                used_p.add(pi)
+                used_g.add(gi)
+                break
+
+    def runs(items: list[str], used: set[int], one: str) -> list[int] | None:
+        for start in range(len(items)):
+            for end in range(min(start + 5, len(items)), start + 1, -1):  # the longest run that matches
+                span = range(start, end)
+                if not used & set(span) and similar(" ".join(items[i] for i in span), one):
+                    return list(span)
+        return None
+
+    for gi, g in enumerate(gold):
+        if gi not in used_g:
+            span = runs(pred, used_p, g)
+            if span:
+                used_p.update(span)
+                used_g.add(gi)
+    for pi, p in enumerate(pred):
+        if pi not in used_p:
+            span = runs(gold, used_g, p)
+            if span:
+                used_g.update(span)
+                used_p.add(pi)
+    return len(used_p), len(used_g)
+
+
 def _sets(tp_pred: set, gold: set) -> tuple[int, int, int]:
     return len(tp_pred & gold), len(tp_pred), len(gold)
 
@@ -109,9 +150,9 @@ def score_decision(rec: DecisionRecord | None, gold: dict, s: Scores) -> None:
     f = s.fields
     pred_points = [p.text for p in rec.decision_points] if rec else []
     gold_points = gold.get("decision_points", [])
-    tp = match_count(pred_points, gold_points)
-    f["decision_points"].add(tp, len(pred_points), len(gold_points))
-    if tp < max(len(pred_points), len(gold_points)):
+    tp, tp_gold = align(pred_points, gold_points)
+    f["decision_points"].add(tp, len(pred_points), len(gold_points), tp_gold)
+    if tp < len(pred_points) or tp_gold < len(gold_points):
         s.misses.append({"field": "decision_points", "section": gold["section"], "document": gold["document"],
                          "predicted": pred_points, "gold": gold_points})
     pred_votes = [(v.yes, v.no) for v in rec.votes] if rec else []

@@ -91,18 +91,19 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
     """(paragraph index, giver, receiver, task) in document order."""
     found: list[tuple[int, str, str, Cited]] = []
     giver_default = meta.body or meta.organisation
-    lead_receiver, lead_at = "", -10
+    # "följande uppdrag till regionstyrelsen:" governs the list items after it in the same section
+    # (footnotes or a page break between them do not end the list; a new section or lead does)
+    lead_receiver, lead_section = "", None
     for i, p in enumerate(paragraphs):
-        if p.kind == "list_item" and lead_receiver and i - lead_at <= 30:
+        if p.section != lead_section:
+            lead_receiver = ""
+        if p.kind == "list_item" and lead_receiver:
             found.append((i, giver_default, lead_receiver, Cited(text=p.text.strip(), source=_evidence(p))))
-            lead_at = i
             continue
         lead = _LIST_LEAD.search(p.text)
         if lead:
-            lead_receiver, lead_at = lead["recv"].strip(), i
+            lead_receiver, lead_section = lead["recv"].strip(), p.section
             continue
-        if p.kind != "list_item":
-            lead_receiver = ""
         for a, b in sentence_spans(p.text, p.kind):
             numbered = re.match(r"\d{1,2}\.\s+", p.text[a:b])  # "2. Trafiknämnden får i uppdrag …"
             a += numbered.end() if numbered else 0

@@ -113,6 +113,14 @@ def _title_goes_on(prev: str) -> bool:
     return prev.rstrip().endswith((",", "-", "–")) or last.lower() in _TITLE_CONNECTORS or last[:1].isupper()
 
 
+def _previous_text(lines: list, i: int) -> str:
+    """The nearest non-blank line before line i (within three lines)."""
+    for k in range(i - 1, max(i - 4, -1), -1):
+        if lines[k].text.strip():
+            return lines[k].text.strip()
+    return ""
+
+
 def _clean_case_numbers(text: str) -> str:
     return re.sub(r"\s{2,}", " ", _CASE_NUMBER.sub("", text)).strip(" ,-–")
 
@@ -201,7 +209,10 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
                     break
                 cleaned = _clean_case_numbers(cand)
                 prev = title_parts[-1] if title_parts and title_parts[-1] else ""
-                if cleaned and prev and _starts_upper(cand) and not _title_goes_on(prev):
+                tail = j + 1 < n and _strict_heading(lines[j + 1].text.strip()) is not None
+                if cleaned and prev and _starts_upper(cand) and not _title_goes_on(prev) and not (
+                    tail and len(cand.split()) <= 2  # "… av den allmänna" + "VA-anläggningen" + "Beslut"
+                ):
                     break  # "… i kommunfullmäktige" + "Länsstyrelsen har …": the body begins
                 if cleaned:
                     title_parts.append(cleaned)
@@ -223,8 +234,12 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             continue
 
         heading = _strict_heading(text)
-        if heading is not None and text[0].isdigit() and next_text and next_text[0].islower():
-            heading = None  # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …"
+        if heading is not None and text[0].isdigit() and (
+            (next_text and next_text[0].islower()) or text.endswith(",") or _previous_text(lines, i).endswith(":")
+        ):
+            # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …", or the
+            # numbered points a "… beslutar:" introduces: list items, not headings
+            heading = None
         if heading is not None:
             in_table = 0
         elif cur is None and in_table != line.page and not is_bullet(text):
