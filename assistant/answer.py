@@ -84,8 +84,15 @@ class ExtractiveAnswerer:
         if not hits or hits[0].probability < threshold:
             return prompts.ABSTAIN, [], True
         if s.abstain_on_conflict and hits[0].conflicts:
-            # The best evidence is about another year, another organisation or another subject.
-            return prompts.ABSTAIN, [], True
+            if set(hits[0].conflicts) != {"missing_fact"}:
+                # The best evidence is about another year, another organisation or another subject.
+                return prompts.ABSTAIN, [], True
+            # It does not state the sum/count/date/vote asked for: a runner-up above the threshold
+            # that does (and has no conflict) answers instead; else nothing does.
+            alt = next((h for h in hits[1:5] if h.probability >= threshold and not h.conflicts), None)
+            if alt is None:
+                return prompts.ABSTAIN, [], True
+            hits = [alt, *(h for h in hits if h is not alt and not h.conflicts)]
         weights = term_weights(self.index, question)
         best = hits[0]
         chosen: list[tuple[Paragraph, Hit, int, int]] = []

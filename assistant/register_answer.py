@@ -103,7 +103,9 @@ class RegisterAnswerer:
         hits = retrieval.hits
         if not hits or hits[0].probability < threshold:
             return None
-        if self.settings.abstain_on_conflict and hits[0].conflicts:
+        # A missing fact does not block: the record may state it (the vote counts of the § whose
+        # yrkande paragraph ranked first); other conflicts do.
+        if self.settings.abstain_on_conflict and set(hits[0].conflicts) - {"missing_fact"}:
             return None
         intent = intent_of(question)
         if not intent.any:

@@ -68,6 +68,21 @@ _HAS_FULL_DATE = re.compile(r"\b\d{1,2} (januari|februari|mars|april|maj|juni|ju
 _HAS_DECISION = re.compile(r"\b(beslut(ar|ade|at)|avslå(s|r)|bifall(s|er)|anses besvarad|återremitter\w*|"
                            r"bordläggs|antas|godkänns|fastställs|beviljas|antecknas|uppdras)\b", re.I)
 _DECISION_SECTION = re.compile(r"(beslut|förslag till beslut)$", re.I)
+
+# Questions that can only be answered by a fact of one kind: a sum of money, a count or value, a
+# date, a vote. The best paragraph must state one (a hard refusal, like a year conflict).
+_STRICT_ASKS = (
+    (re.compile(r"\bhur mycket (?:pengar|kosta\w*|får\b.{1,60}\banvända)|\bvad kosta(?:r|de)\b|"
+                r"\bvilket belopp\b|\bhur stor (?:budget|kostnad|summa)\w*|\bvärt\b", re.I), _HAS_AMOUNT),
+    (re.compile(r"\bvilket siffervärde\b|\bhur många\b", re.I), re.compile(r"\b(?!(?:19|20)\d\d\b)\d")),
+    (re.compile(r"^\s*när\b|\bvilket datum\b|\bvilken dag\b", re.I), _HAS_DATE),
+    (re.compile(r"\bhur röstade\b|\bomröstning(?:en)?\b|\brösts?iffr\w*", re.I), _HAS_VOTE),
+)
+
+
+def missing_fact(question: str, text: str) -> bool:
+    """The question asks for an amount, a count, a date or a vote that `text` does not state."""
+    return any(asks.search(question) and not has.search(text) for asks, has in _STRICT_ASKS)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
@@ -236,6 +251,8 @@ class Scorer:
             hit.conflicts = [name for name in ("year_conflict", "org_conflict") if row[FEATURES.index(name)]]
             if q.weights and row[FEATURES.index("cov_ctx")] == 0.0:
                 hit.conflicts.append("no_shared_term")  # not one subject word of the question
+            if missing_fact(question, hit.paragraph.text):
+                hit.conflicts.append("missing_fact")  # asks for a sum/count/date/vote it does not state
         retrieval.hits.sort(key=lambda h: -h.probability)
         return retrieval
 

@@ -74,3 +74,17 @@ def test_bundled_weights_were_fitted_without_the_test_half():
     fitted_on = model["fitted_on"]["questions"]
     assert fitted_on and not any("external-test" in q for q in fitted_on)
     assert all((REPO / q).is_file() for q in fitted_on)
+
+
+def test_missing_fact_refuses_a_paragraph_without_the_kind_of_fact_asked_for():
+    from assistant.scorer import missing_fact
+
+    assert missing_fact("Hur mycket kostade utredningen om simhallen?", "Utredningen redovisades 2024.")
+    assert not missing_fact("Hur mycket kostade utredningen om simhallen?", "Utredningen kostade 2,4 miljoner kronor.")
+    assert missing_fact("Hur många platser har programmet?", "Programmet startade 2023.")  # a year is no count
+    assert not missing_fact("Hur många platser har programmet?", "Programmet har 150 platser.")
+    assert missing_fact("När ska nämnden redovisa uppdraget?", "Nämnden ska redovisa uppdraget till styrelsen.")
+    assert not missing_fact("När ska nämnden redovisa uppdraget?", "Uppdraget redovisas senast den 31 mars 2026.")
+    assert missing_fact("Hur röstade fullmäktige om detaljplanen?", "Detaljplanen antas.")
+    assert not missing_fact("Hur röstade fullmäktige om detaljplanen?", "Omröstningen utfaller med 72 Ja mot 9 Nej.")
+    assert not missing_fact("Vad beslutade fullmäktige om detaljplanen?", "Detaljplanen antas.")  # no strict kind
