@@ -75,7 +75,9 @@ _STRICT_ASKS = (
     (re.compile(r"\bhur mycket (?:pengar|kosta\w*|får\b.{1,60}\banvända)|\bvad kosta(?:r|de)\b|"
                 r"\bvilket belopp\b|\bhur stor (?:budget|kostnad|summa)\w*|\bvärt\b", re.I), _HAS_AMOUNT),
     (re.compile(r"\bvilket siffervärde\b|\bhur många\b", re.I), re.compile(r"\b(?!(?:19|20)\d\d\b)\d")),
-    (re.compile(r"^\s*när\b|\bvilket datum\b|\bvilken dag\b", re.I), _HAS_DATE),
+    (re.compile(r"^\s*när\b|\bvilket datum\b|\bvilken dag\b", re.I), re.compile(
+        _HAS_DATE.pattern + r"|\bkl(?:ockan|\.)? ?\d|\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|"
+        r"vardag|helg)\w*|\b(?:vår|sommar|höst|vinter)(?:en|terminen)?\b|\b(?:kvartal|vecka|årsskiftet)\b", re.I)),
     (re.compile(r"\bhur röstade\b|\bomröstning(?:en)?\b|\brösts?iffr\w*", re.I), _HAS_VOTE),
 )
 

@@ -88,3 +88,10 @@ def test_missing_fact_refuses_a_paragraph_without_the_kind_of_fact_asked_for():
     assert missing_fact("Hur röstade fullmäktige om detaljplanen?", "Detaljplanen antas.")
     assert not missing_fact("Hur röstade fullmäktige om detaljplanen?", "Omröstningen utfaller med 72 Ja mot 9 Nej.")
     assert not missing_fact("Vad beslutade fullmäktige om detaljplanen?", "Detaljplanen antas.")  # no strict kind
+
+
+def test_a_time_of_day_or_season_answers_when():
+    from assistant.scorer import missing_fact
+
+    assert not missing_fact("När har biblioteket öppet?", "Biblioteket har öppet till klockan 20 på vardagar.")
+    assert not missing_fact("När startar bygget?", "Bygget startar under hösten.")
