@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import snowballstemmer
+from scipy import sparse
 
 _STEMMER = snowballstemmer.stemmer("swedish")
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:[,.][0-9]+)?", re.IGNORECASE)
@@ -75,41 +77,61 @@ def grams(text: str, n: int = 4) -> list[str]:
 
 
 class BM25:
-    """A small in-memory BM25 (Okapi) over pre-tokenised documents."""
+    """BM25 (Okapi) over pre-tokenised documents as a sparse matrix: each document's term weights
+    (tf saturation and length normalisation) are computed once at build time, so a query is one
+    sparse column slice times the idf of its terms (scipy), not a loop over Python postings."""
 
     def __init__(self, k1: float = 1.2, b: float = 0.75) -> None:
         self.k1, self.b = k1, b
-        self._postings: dict[str, dict[int, int]] = defaultdict(dict)
-        self._lengths: list[int] = []
-        self._avg = 0.0
+        self._vocab: dict[str, int] = {}
+        self._df = np.zeros(0)
+        self._weights = sparse.csc_matrix((0, 0))
+        self._n = 0
 
     def build(self, docs: list[list[str]]) -> None:
-        self._postings = defaultdict(dict)
-        self._lengths = [len(d) for d in docs]
+        self._n = len(docs)
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[int] = []
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.float64, count=len(docs))
         for i, tokens in enumerate(docs):
             for tok, tf in Counter(tokens).items():
-                self._postings[tok][i] = tf
-        self._avg = (sum(self._lengths) / len(docs)) if docs else 0.0
+                rows.append(i)
+                cols.append(vocab.setdefault(tok, len(vocab)))
+                tfs.append(tf)
+        self._vocab = vocab
+        avg = float(lengths.mean()) if len(docs) else 0.0
+        tf = np.asarray(tfs, dtype=np.float64)
+        r = np.asarray(rows, dtype=np.int64)
+        norm = self.k1 * (1 - self.b + self.b * lengths[r] / (avg or 1)) if len(r) else tf
+        weights = tf * (self.k1 + 1) / (tf + norm) if len(r) else tf
+        self._weights = sparse.csc_matrix((weights, (r, np.asarray(cols, dtype=np.int64))), shape=(len(docs), len(vocab)))
+        self._df = np.diff(self._weights.indptr).astype(np.float64)
 
     def __len__(self) -> int:
-        return len(self._lengths)
+        return self._n
 
     def idf(self, token: str) -> float:
-        n, df = len(self._lengths), len(self._postings.get(token, ()))
-        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+        col = self._vocab.get(token)
+        df = self._df[col] if col is not None else 0.0
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def search(self, query: list[str], top_k: int) -> list[tuple[int, float]]:
-        scores: dict[int, float] = defaultdict(float)
-        for tok in set(query):
-            posting = self._postings.get(tok)
-            if not posting:
-                continue
-            idf = self.idf(tok)
-            for doc, tf in posting.items():
-                norm = self.k1 * (1 - self.b + self.b * self._lengths[doc] / (self._avg or 1))
-                scores[doc] += idf * tf * (self.k1 + 1) / (tf + norm)
-        ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        return ranked[:top_k]
+        cols = sorted({self._vocab[t] for t in query if t in self._vocab})
+        if not cols or top_k <= 0:
+            return []
+        idf = np.log(1 + (self._n - self._df[cols] + 0.5) / (self._df[cols] + 0.5))
+        scores = np.asarray(self._weights[:, cols] @ idf).ravel()
+        hit = np.flatnonzero(scores > 0)
+        if len(hit) > top_k:  # the top_k best; among equal scores at the cut, the lowest positions
+            cut = -np.partition(-scores[hit], top_k - 1)[top_k - 1]
+            above, equal = hit[scores[hit] > cut], hit[scores[hit] == cut]
+            hit = np.concatenate([above, equal[: top_k - len(above)]])
+        # equal scores (same tf and length) differ in the last bits with summation order: round, so
+        # ties always go to the lower position
+        order = sorted(hit.tolist(), key=lambda d: (-round(float(scores[d]), 9), d))
+        return [(d, float(scores[d])) for d in order]
 
 
 class LexicalIndex:

@@ -36,3 +36,36 @@ def test_bm25_ranks_rarer_terms_higher():
     assert bm25.idf("c") > bm25.idf("a")
     assert bm25.search(["c"], 5) == [(1, bm25.search(["c"], 5)[0][1])]
     assert bm25.search(["zzz"], 5) == []
+
+
+def test_sparse_bm25_equals_the_textbook_formula():
+    """The matrix form gives the same scores and order as Okapi BM25 written out term by term."""
+    import math
+    import random
+    from collections import Counter
+
+    from index.lexical import BM25
+
+    rng = random.Random(7)
+    vocab = [f"t{i}" for i in range(40)]
+    docs = [[rng.choice(vocab) for _ in range(rng.randint(1, 30))] for _ in range(300)]
+    bm25 = BM25()
+    bm25.build(docs)
+    n, avg = len(docs), sum(map(len, docs)) / len(docs)
+    df = Counter(t for d in docs for t in set(d))
+    for _ in range(30):
+        query = rng.sample(vocab, 3) + ["unseen"]
+        expected = {}
+        for i, d in enumerate(docs):
+            tf = Counter(d)
+            score = sum(
+                math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5)) * tf[t] * 2.2
+                / (tf[t] + 1.2 * (1 - 0.75 + 0.75 * len(d) / avg))
+                for t in set(query) if tf[t]
+            )
+            if score > 0:
+                expected[i] = score
+        want = sorted(expected.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[:25]
+        got = bm25.search(query, 25)
+        assert [d for d, _ in got] == [d for d, _ in want]
+        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, want))
