@@ -45,6 +45,9 @@ _CASE_NUMBER = re.compile(
 _NUMBERED = re.compile(
     r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})\.\s*(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$"
 )
+# A longer numbered title ("10. Förmedla bidrag till V.S. Visit Sweden AB för att …") is a heading
+# only on a line of its own (blank lines around it), as Markdown and plain-text documents write them
+_NUMBERED_LONG = re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÅÄÖ](?:[^.!?:;]|(?<=\b[A-ZÅÄÖ])\.|\.(?=\S)){20,140})$")
 _NUMBERED_MULTI = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$")
 _GOAL = re.compile(r"^(Mål|Målområde|Strategiskt mål)\s+\d{1,2}[.:]?\s+\S.{0,100}$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -234,6 +237,10 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             continue
 
         heading = _strict_heading(text)
+        if heading is None and layout != "pdf" and (next_text == "" or i + 1 == n):
+            long_num = _NUMBERED_LONG.match(text)
+            if long_num and _previous_text(lines, i)[-1:] in ("", ".", "!", "?"):
+                heading = _Heading(1, f"{long_num['num']} {long_num['title'].strip()}")
         if heading is not None and text[0].isdigit() and (
             (next_text and next_text[0].islower()) or text.endswith(",") or _previous_text(lines, i).endswith(":")
         ):

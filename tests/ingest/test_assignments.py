@@ -53,3 +53,70 @@ def test_target_table_row_and_target_sentence():
         "Antal digitala vårdmöten", "25 777", "2022", "18 000", "2024")
     assert first.goal == "Fler digitala möten"
     assert (second.target, second.target_year) == ("90 procent", "2030")
+
+
+def test_abbreviation_after_a_list_item_picks_the_receiver():
+    ps = [
+        para(1, "Fullmäktige ger följande uppdrag till regionstyrelsen och regionala utvecklingsnämnden:"),
+        para(2, "Utveckla den palliativa vården. (RS)", kind="list_item"),
+        para(3, "Prioritera satsningar inom kulturen. (RUN)", kind="list_item"),
+        para(4, "Säkerställa beredskapen för kriser (RS, RUN)", kind="list_item"),
+        para(5, "Öka antalet servicepunkter.", kind="list_item"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
+    assert [r.receiver for r in recs] == [
+        "regionstyrelsen", "regionala utvecklingsnämnden",
+        "regionstyrelsen och regionala utvecklingsnämnden", "regionstyrelsen och regionala utvecklingsnämnden"]
+
+
+def test_directive_measures_are_part_of_the_umbrella_assignment():
+    ps = [
+        para(1, "Regeringen ger Statens energimyndighet (Energimyndigheten) och Boverket i uppdrag att genomföra nedan angivna åtgärder.", "Uppdraget"),
+        para(2, "Energimyndigheten ska under 2026 ta fram en vägledning om laddplatser.", "1. Vägledning"),
+        para(3, "Energimyndigheten ska villkora stödet med krav på uppföljning.", "1. Vägledning"),
+        para(4, "För åtgärden får Energimyndigheten använda högst 2 miljoner kronor.", "1. Vägledning"),
+        para(5, "Boverket ska under perioden 2026–2028 följa upp byggreglerna.", "2. Byggregler"),
+        para(6, "För åtgärden får Boverket använda högst 5 miljoner kronor.", "2. Byggregler"),
+        para(7, "Med ändring av regeringens beslut den 19 december 2019 med uppdrag till Boverket att föra statistik ska Boverket årligen redovisa arbetet.", "Redovisning"),
+        para(8, "Energimyndigheten ska senast den 28 februari 2029 lämna en slutredovisning av samtliga åtgärder i uppdraget.", "Redovisning"),
+        para(9, "Länsstyrelsen ska bistå med underlag.", "Redovisning"),
+    ]
+    (umbrella,) = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    assert umbrella.record_id == "d:u1"
+    assert (umbrella.giver, umbrella.receiver) == ("Regeringen", "Statens energimyndighet (Energimyndigheten) och Boverket")
+    assert [m.text for m in umbrella.money] == ["2 miljoner kronor", "5 miljoner kronor"]
+    assert [d.date for d in umbrella.deadlines] == ["2029-02-28"]  # not the 2019 decision referred to
+
+
+def test_dates_of_a_status_table_are_not_deadlines():
+    ps = [para(1, "Intraservice får i uppdrag att utveckla hanteringen av datorer. Avslutad 2025-11-14 "
+                  "Återrapporterat i årsrapporten som lämnas i januari efter en lång rad kommentarer om arbetet "
+                  "och dess resultat under året 2026-01-19.")]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Nämnden"), ps)
+    assert [d.date for d in rec.deadlines] == []
+
+
+def test_flattened_assignment_table_pairs_tasks_with_their_bodies():
+    sec = "Uppdrag från fullmäktige till nämnd"
+    ps = [
+        para(1, "Formalisera arbetet med att minska hyrberoendet Hälso- och sjukvårdsnämnden och regionstyrelsen "
+                "Identifiera och ta fram förslag på samordnade aktiviteter mellan förvaltningarna.", sec),
+        para(2, "Hälso- och sjukvårdsnämnden, regionstyrelsen och regionala utvecklingsnämnden", sec),
+        para(3, "Minska tjänsteresandet med 15 procent i jämförelse med år 2023 Alla nämnder och styrelser", sec),
+        para(4, "Utveckla samspelet mellan sjukhusvården och primärvården.", sec),
+        para(5, "Tydliggöra roller inom primärvården", sec, kind="list_item"),
+        para(6, "Hälso- och sjukvårdsnämnden", sec),
+        para(7, "Bereda strategi för folkhälsa tillsammans med rådet", "Övriga uppdrag"),
+        para(8, "Beredning för folkhälsa", "Övriga uppdrag"),
+        para(9, "Utveckla arbetet med att minska kostnaderna i verksamheten Regionstyrelsen", "Ekonomi"),  # no assignment section
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
+    assert [(r.receiver, r.task.text) for r in recs] == [
+        ("Hälso- och sjukvårdsnämnden och regionstyrelsen", "Formalisera arbetet med att minska hyrberoendet"),
+        ("Hälso- och sjukvårdsnämnden, regionstyrelsen och regionala utvecklingsnämnden",
+         "Identifiera och ta fram förslag på samordnade aktiviteter mellan förvaltningarna."),
+        ("Alla nämnder och styrelser", "Minska tjänsteresandet med 15 procent i jämförelse med år 2023"),
+        ("Hälso- och sjukvårdsnämnden", "Utveckla samspelet mellan sjukhusvården och primärvården."),
+        ("Beredning för folkhälsa", "Bereda strategi för folkhälsa tillsammans med rådet"),
+    ]
+    assert all(r.task.source.quote in ps[int(r.task.source.paragraph_id.split(":p")[1]) - 1].text for r in recs)

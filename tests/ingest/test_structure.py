@@ -120,3 +120,24 @@ def test_numbered_decision_points_that_continue_are_not_headings():
     assert paras[0].section == "§ 239 Kompletterande uppföljning › Beslut"
     assert paras[0].text.startswith("1. Kompletterande uppföljning") and paras[0].text.endswith("godkänns.")
     assert paras[1].section == "§ 239 Kompletterande uppföljning › Tidigare behandling"
+
+
+def test_long_numbered_title_on_its_own_line_is_a_heading():
+    text = (
+        "1. Förmedla bidrag för koordinering av regional innovation och kunskapsöverföring\n\n"
+        "   Jordbruksverket ska under 2025 betala ut medel.\n\n"
+        "   För åtgärden får Jordbruksverket använda högst 4 miljoner kronor.\n"
+        "10. Förmedla bidrag till V.S. Visit Sweden AB för att stärka svensk måltidsturism och besöksnäring\n\n"
+        "   Jordbruksverket ska förmedla bidrag.\n\n"
+        "Styrelsen beslutar:\n"
+        "2. Att uppdra åt förvaltningen att utreda frågan om ett nytt kök i skolan under våren\n\n"
+    )
+    ps = parse(text)
+    assert [p.text for p in ps][:3] == [
+        "Jordbruksverket ska under 2025 betala ut medel.",
+        "För åtgärden får Jordbruksverket använda högst 4 miljoner kronor.",
+        "Jordbruksverket ska förmedla bidrag."]
+    assert ps[2].section.startswith("10 Förmedla bidrag till V.S. Visit Sweden AB")
+    assert ps[1].section.startswith("1 Förmedla bidrag för koordinering")
+    # a numbered point a "… beslutar:" introduces stays text
+    assert "2. Att uppdra åt förvaltningen" in ps[-1].text and ps[-1].section.startswith("10 ")
