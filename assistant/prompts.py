@@ -30,3 +30,8 @@ FEEDBACK_THANKS = "Tack för din återkoppling!"
 REQUEST_TOO_LARGE = "Begäran är för stor (högst {limit} byte)."
 RATE_LIMITED = "För många frågor på kort tid. Vänta {seconds} sekunder och försök igen."
 TIMEOUT = "Svaret tog för lång tid att ta fram. Försök igen eller förenkla frågan."
+
+
+def decision_header(number: str) -> str:
+    """The lead-in for the decision of the § an answer quotes."""
+    return f"Beslutet i § {number}:" if number else "Beslutet:"

@@ -26,6 +26,10 @@ _RESERVATION = re.compile(r"\breserv\w*", re.I)
 _JAV = re.compile(r"\bjäv\w*|\bdeltog inte\b|\bdeltar inte\b|\binte (?:att )?delta\b|\bavstod från att delta\b", re.I)
 _COUNTS = re.compile(r"\d+\s+Ja\b|Ja \(\d+\)|Antal Ja|\d+ ja-röster|\d+ röster mot", re.I)
 _DECISION = re.compile(r"\bbeslut\w*\b|\bbestämde\b|\bvad blev\b", re.I)
+# asks how a matter ended or what was proposed: "Gick fullmäktige med på …", "Vad föreslog KS om …"
+_OUTCOME = re.compile(
+    r"\b(?:beslut\w*|bestämde|vad blev|gick\b[^?]{0,80}\bmed på|bifölls?|avslogs?|antogs?|godkändes?|"
+    r"fastställdes?|föreslog|förslag\w*|sa (?:ja|nej) till|ställde sig bakom)\b", re.I)
 _SECTION = re.compile(r"§\s*(\d{1,4})")
 _DEADLINE = re.compile(r"\b(när|senast|deadline|tidpunkt|vilket datum)\b", re.I)
 
@@ -39,6 +43,7 @@ class Intent:
     decision: bool
     section: str
     deadline: bool
+    outcome: bool = False
 
     @property
     def any(self) -> bool:
@@ -58,6 +63,7 @@ def intent_of(question: str) -> Intent:
         vote=bool(_VOTE.search(question)), side=side_name, reservation=bool(_RESERVATION.search(question)),
         jav=bool(_JAV.search(question)), decision=bool(_DECISION.search(question)),
         section=section.group(1) if section else "", deadline=bool(_DEADLINE.search(question)),
+        outcome=bool(_OUTCOME.search(question)),
     )
 
 
@@ -127,6 +133,29 @@ class RegisterAnswerer:
         if not evidence:
             return None
         return self._compose(evidence[: self.settings.max_citations], best.score)
+
+    def supplement(self, question: str, answer: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+        """Add the decision of the § an answer quotes when the question asks how a matter ended
+        ("Gick fullmäktige med på …", "Vad föreslog kommunstyrelsen …") and the answer quotes
+        other paragraphs of that § (the vote list, the yrkanden) but not its decision."""
+        if not citations or not intent_of(question).outcome:
+            return answer, citations
+        record = self.index.register().record_for_paragraph(citations[0].paragraph_id)
+        if not isinstance(record, DecisionRecord) or not record.decision_points:
+            return answer, citations
+        cited = {c.paragraph_id for c in citations}
+        if any(point.source.paragraph_id in cited for point in record.decision_points):
+            return answer, citations
+        lines, added = [answer, prompts.decision_header(record.number)], list(citations)
+        for point in record.decision_points[:2]:
+            found = self.index.paragraph(point.source.paragraph_id)
+            if found is None or point.source.quote not in found[0].text or len(added) >= self.settings.max_citations + 2:
+                continue
+            paragraph, document = found
+            marker = len(added) + 1
+            added.append(make_citation(marker, paragraph, document, point.source.quote, citations[0].score))
+            lines.append(f"- {point.source.quote} [{marker}]")
+        return ("\n".join(lines), added) if len(added) > len(citations) else (answer, citations)
 
     def _compose(self, evidence: list[Evidence], score: float) -> tuple[str, list[Citation], bool]:
         citations: list[Citation] = []

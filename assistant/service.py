@@ -108,6 +108,8 @@ class Paragraf:
             answer, citations, abstained = from_register or self.answerer.answer(
                 question, retrieval, self.threshold
             )
+            if not abstained and from_register is None and self.settings.register_answers:
+                answer, citations = self.register_answerer.supplement(question, answer, citations)
             if not abstained:
                 break
         timings = dict(retrieval.timings_ms)

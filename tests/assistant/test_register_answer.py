@@ -69,3 +69,35 @@ def test_an_abstention_stays_an_abstention(protocol_app: Paragraf):
     protocol_app.threshold = 1.01  # nothing reaches the threshold
     r = protocol_app.ask("Hur gick omröstningen om cykelplanen?")
     assert r.abstained and not r.citations
+
+
+def _cite(app: Paragraf, startswith: str):
+    from assistant.citations import make_citation
+
+    doc_id = next(iter(app.index.snapshot().documents))
+    _, paragraphs = app.index.document(doc_id)
+    p = next(p for p in paragraphs if startswith in p.text)
+    paragraph, document = app.index.paragraph(p.paragraph_id)
+    return make_citation(1, paragraph, document, paragraph.text, 0.5)
+
+
+def test_an_outcome_question_gets_the_decision_of_the_quoted_paragraph(protocol_app: Paragraf):
+    yrkande = _cite(protocol_app, "Anna Berg (S) yrkar bifall")
+    answer, citations = protocol_app.register_answerer.supplement(
+        "Gick fullmäktige med på Per Holms yrkande om cykelplanen?", "Enligt protokollet:\n- … [1]", [yrkande])
+    assert [c.quote for c in citations[1:]] == [
+        "Cykelplan för Exempelstad antas.",
+        "Trafiknämnden får i uppdrag att redovisa genomförandet senast den 30 november 2026."]
+    assert "Beslutet i § 41:" in answer and "[3]" in answer
+    assert [c.marker for c in citations] == [1, 2, 3]
+    # not for other questions, nor when the decision is already quoted
+    assert protocol_app.register_answerer.supplement("Vem yrkade avslag?", "x", [yrkande])[1] == [yrkande]
+    decision = _cite(protocol_app, "Cykelplan för Exempelstad antas")
+    assert protocol_app.register_answerer.supplement(
+        "Vad blev beslutet om cykelplanen?", "x", [decision])[1] == [decision]
+
+
+def test_outcome_intent():
+    assert intent_of("Gick Göteborgs fullmäktige med på SD:s förslag om en kampanj?").outcome
+    assert intent_of("Vad föreslog kommunstyrelsen om motionen?").outcome
+    assert not intent_of("Vem yrkade avslag på motionen?").outcome
