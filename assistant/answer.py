@@ -12,7 +12,7 @@ from assistant import prompts
 from assistant.citations import make_citation
 from assistant.models import Citation, Paragraph
 from assistant.settings import Settings
-from assistant.scorer import coverage, term_weights
+from assistant.scorer import coverage, missing_fact, term_weights
 from assistant.sentences import sentence_spans
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex
@@ -60,6 +60,22 @@ class ExtractiveAnswerer:
                 run = []
         return run if p in run else []
 
+    def _neighbour_with_fact(self, question: str, p: Paragraph, reach: int = 2) -> Paragraph | None:
+        """The nearest paragraph of the same section, at most `reach` paragraphs away, that states the
+        sum/count/date/vote the question asks for (and is short enough to be that fact's line)."""
+        found = self.index.document(p.doc_id)
+        if not found:
+            return None
+        _, paragraphs = found
+        i = p.ordinal - 1  # ordinals are 1-based positions
+        for d in range(1, reach + 1):
+            for j in (i + d, i - d):
+                if 0 <= j < len(paragraphs):
+                    q = paragraphs[j]
+                    if q.section == p.section and len(q.text) <= _WHOLE_PARAGRAPH_CHARS and not missing_fact(question, q.text):
+                        return q
+        return None
+
     def _quote(self, weights: dict[str, float], paragraph: Paragraph) -> tuple[int, int]:
         """The span to quote: a short paragraph whole, else its best sentence (and the next one
         when the best is a fragment)."""
@@ -91,7 +107,15 @@ class ExtractiveAnswerer:
             # that does (and has no conflict) answers instead; else nothing does.
             alt = next((h for h in hits[1:5] if h.probability >= threshold and not h.conflicts), None)
             if alt is None:
-                return prompts.ABSTAIN, [], True
+                # The fact often stands right next to the best paragraph ("Göteborg den 18 november
+                # 2025" under a missive, the counts after a voting proposition): quote both.
+                near = self._neighbour_with_fact(question, hits[0].paragraph)
+                if near is None:
+                    return prompts.ABSTAIN, [], True
+                weights = term_weights(self.index, question)
+                start, end = self._quote(weights, hits[0].paragraph)
+                return self._compose([(hits[0].paragraph, hits[0], start, end),
+                                      (near, hits[0], 0, len(near.text))])
             hits = [alt, *(h for h in hits if h is not alt and not h.conflicts)]
         weights = term_weights(self.index, question)
         best = hits[0]

@@ -61,3 +61,31 @@ def test_question_naming_a_region_only_cites_that_region(seeded_app: Paragraf):
 def test_empty_index_says_so(app: Paragraf):
     response = app.ask("Vad beslutades?")
     assert response.abstained and response.answer == prompts.EMPTY_INDEX
+
+
+def test_a_missing_fact_is_taken_from_the_next_paragraph_of_the_section(app: Paragraf, tmp_path):
+    from index.retrieve import Hit, Retrieval
+    from ingest.pipeline import ingest_paths
+
+    folder = tmp_path / "missiv"
+    folder.mkdir()
+    (folder / "missiv.txt").write_text(
+        "Missiv till kommunstyrelsen\n\n"
+        "Revisorerna har avslutat granskningen av styrningen genom planer och program och överlämnar rapporten.\n\n"
+        "Göteborg den 18 november 2025\n\n"
+        "Bilaga\n\n"
+        "Revisionsrapporten beskriver granskningen i detalj och redovisar bedömningarna för varje nämnd.\n",
+        encoding="utf-8")
+    assert ingest_paths([folder], app.index).count("added") == 1
+    _, paragraphs = app.index.document("missiv")
+    missive = next(p for p in paragraphs if p.text.startswith("Revisorerna har avslutat"))
+    meta = app.index.paragraph(missive.paragraph_id)[1]
+    hit = Hit(paragraph=missive, document=meta, score=1.0, dense=0.9, probability=0.9, conflicts=["missing_fact"])
+    question = "Vilket datum undertecknade revisorerna missivet om styrning genom planer?"
+    answer, citations, abstained = app.answerer.answer(question, Retrieval([hit], [], {}), 0.5)
+    assert not abstained
+    assert [c.quote for c in citations] == [missive.text, "Göteborg den 18 november 2025"]
+    # a paragraph of the section that states no date: nothing to quote, so it still abstains
+    report = next(p for p in paragraphs if p.text.startswith("Revisionsrapporten"))
+    hit = Hit(paragraph=report, document=meta, score=1.0, dense=0.9, probability=0.9, conflicts=["missing_fact"])
+    assert app.answerer.answer(question, Retrieval([hit], [], {}), 0.5)[2]
