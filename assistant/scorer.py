@@ -75,7 +75,11 @@ _STRICT_ASKS = (
     (re.compile(r"\bhur mycket (?:pengar|kosta\w*|får\b.{1,60}\banvända)|\bvad kosta(?:r|de)\b|"
                 r"\bvilket belopp\b|\bhur stor (?:budget|kostnad|summa)\w*|\bvärt\b", re.I), _HAS_AMOUNT),
     (re.compile(r"\bvilket siffervärde\b|\bhur många\b", re.I), re.compile(r"\b(?!(?:19|20)\d\d\b)\d")),
-    (re.compile(r"^\s*när\b|\bvilket datum\b|\bvilken dag\b", re.I), re.compile(
+    # which meeting: only a day names it ("sammanträdet den 25 april 2024"), a year does not
+    (re.compile(r"\b(?:på|vid|till) vilket \w*(?:sammanträde|möte)t?\b", re.I), re.compile(
+        r"(?:sammanträde|möte)\w*\s+(?:\w+\s+){0,2}?(?:den\s+)?(?:\d{1,2} (?:januari|februari|mars|april|maj|juni|juli|"
+        r"augusti|september|oktober|november|december)|(?:19|20)\d\d-\d\d-\d\d)", re.I)),
+    (re.compile(r"^\s*när\b|\bvilket datum\b|\bvilken dag\b|\bvilken tidpunkt\b", re.I), re.compile(
         _HAS_DATE.pattern + r"|\bkl(?:ockan|\.)? ?\d|\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag|"
         r"vardag|helg)\w*|\b(?:vår|sommar|höst|vinter)(?:en|terminen)?\b|\b(?:kvartal|vecka|årsskiftet)\b", re.I)),
     (re.compile(r"\bhur röstade\b|\bomröstning(?:en)?\b|\brösts?iffr\w*", re.I), _HAS_VOTE),

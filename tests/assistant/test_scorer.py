@@ -87,6 +87,11 @@ def test_missing_fact_refuses_a_paragraph_without_the_kind_of_fact_asked_for():
     assert not missing_fact("När ska nämnden redovisa uppdraget?", "Uppdraget redovisas senast den 31 mars 2026.")
     assert missing_fact("Hur röstade fullmäktige om detaljplanen?", "Detaljplanen antas.")
     assert not missing_fact("Hur röstade fullmäktige om detaljplanen?", "Omröstningen utfaller med 72 Ja mot 9 Nej.")
+    # which meeting: the meeting and its day, not a signature's date or a year
+    meeting = "På vilket fullmäktigesammanträde skulle ansvarsfriheten prövas?"
+    assert missing_fact(meeting, "Ledamöterna beviljas ansvarsfrihet för verksamhetsåret 2023.")
+    assert missing_fact(meeting, "Göteborg den 9 april 2024")
+    assert not missing_fact(meeting, "Revisionsberättelsen överlämnas till kommunfullmäktiges sammanträde den 25 april 2024.")
     assert not missing_fact("Vad beslutade fullmäktige om detaljplanen?", "Detaljplanen antas.")  # no strict kind
 
 
