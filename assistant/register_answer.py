@@ -149,7 +149,7 @@ class RegisterAnswerer:
         lines, added = [answer, prompts.decision_header(record.number)], list(citations)
         for point in record.decision_points[:2]:
             found = self.index.paragraph(point.source.paragraph_id)
-            if found is None or point.source.quote not in found[0].text or len(added) >= self.settings.max_citations + 2:
+            if found is None or point.source.quote not in found[0].text:
                 continue
             paragraph, document = found
             marker = len(added) + 1

