@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.ids import parse_paragraph_id
 from assistant.models import DocumentMeta, Paragraph
 from assistant.settings import Settings
 from index.store import ParagraphIndex
@@ -103,11 +102,7 @@ class HybridRetriever:
         dense = self.index.dense_search(query_vector, s.dense_top_k, scope) if documents else []
         timings["dense"] = _ms(t0)
         t0 = time.perf_counter()
-        # Ask BM25 for more when the scope is narrow, so a filter does not starve the list.
-        depth = s.lexical_top_k if scope is None else s.lexical_top_k * 4
-        lexical = self._lexical(question, depth) if documents else []
-        if scope is not None:
-            lexical = [(pid, sc) for pid, sc in lexical if parse_paragraph_id(pid)[0] in scope][: s.lexical_top_k]
+        lexical = self._lexical(question, s.lexical_top_k, scope) if documents else []
         timings["lexical"] = _ms(t0)
 
         fused: dict[str, float] = {}
@@ -133,9 +128,9 @@ class HybridRetriever:
             query_vector=query_vector,
         )
 
-    def _lexical(self, question: str, top_k: int) -> list[tuple[str, float]]:
+    def _lexical(self, question: str, top_k: int, scope: set[str] | None) -> list[tuple[str, float]]:
         """One lexical ranking: normalised BM25 on stems + GRAM_WEIGHT x normalised BM25 on 4-grams."""
-        by_stem, by_gram = self.index.lexical_search(question, top_k)
+        by_stem, by_gram = self.index.lexical_search(question, top_k, scope)
         scores: dict[str, float] = {}
         for weight, ranked in ((1.0, by_stem), (GRAM_WEIGHT, by_gram)):
             top = ranked[0][1] if ranked else 0.0

@@ -1,8 +1,9 @@
 """Paragraph index: llama-index's ChromaVectorStore over an embedded or client/server Chroma.
 
 Chroma is the single source of truth: every paragraph is one node carrying its text, its vector and
-its document's metadata. The lexical (BM25) index and the document catalogue are rebuilt in memory
-from Chroma, so several API processes can serve one Chroma server. A `generation` counter in the
+its document's metadata. The document catalogue is read from Chroma and the lexical (BM25) index is
+assembled from per-document segments saved in data_dir (`index.lexical_store`; memory-mapped when
+nothing changed), so several API processes can serve one Chroma server. A `generation` counter in the
 collection metadata tells other processes when to reload.
 """
 
@@ -21,6 +22,7 @@ from assistant.settings import Settings
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
+from index.lexical_store import LexicalStore
 from index.register import Register
 
 logger = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ class Snapshot:
     paragraphs: list[Paragraph] = field(default_factory=list)
     documents: dict[str, DocumentMeta] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)
+    rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc_id -> [start, end) positions
     lexical: LexicalIndex = field(default_factory=LexicalIndex)
     complete: dict[str, str] = field(default_factory=dict)  # doc_id -> content hash, when whole
     incomplete: list[str] = field(default_factory=list)  # half-written documents (hidden)
@@ -86,6 +89,7 @@ class ParagraphIndex:
             EmbeddingCache(settings.embedding_cache_path, embedder.name, embedder.dim)
             if settings.embedding_cache else None
         )
+        self.lexical_store = LexicalStore(settings.data_dir / "lexical" / settings.collection)
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
@@ -187,8 +191,13 @@ class ParagraphIndex:
                 snap.paragraphs.append(paragraph)
                 snap.documents.setdefault(doc.doc_id, doc)
         snap.incomplete = sorted(set(metas) - set(snap.complete))
-        snap.lexical.build(
-            [lexical_text(snap.documents[p.doc_id], p) for p in snap.paragraphs]
+        texts: dict[str, list[str]] = {}
+        for pos, p in enumerate(snap.paragraphs):  # sorted by document: each one is a run
+            texts.setdefault(p.doc_id, []).append(lexical_text(snap.documents[p.doc_id], p))
+            start, _end = snap.rows.get(p.doc_id, (pos, pos))
+            snap.rows[p.doc_id] = (start, pos + 1)
+        snap.lexical = self.lexical_store.load(
+            [(doc_id, snap.complete[doc_id], t) for doc_id, t in texts.items()]
         )
         logger.info(
             "loaded %d paragraphs of %d documents in %.0f ms",
@@ -257,10 +266,18 @@ class ParagraphIndex:
         ]
 
     def lexical_search(
-        self, query: str, top_k: int
+        self, query: str, top_k: int, doc_ids: set[str] | None = None
     ) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        """(paragraph_id, BM25) by stems and by 4-grams, best first; `doc_ids` limits the
+        documents inside the scoring (no over-fetching)."""
         snap = self.snapshot()
-        by_stem, by_gram = snap.lexical.search(query, top_k)
+        rows = None
+        if doc_ids is not None:
+            rows = np.zeros(len(snap.paragraphs), dtype=bool)
+            for doc_id in doc_ids:
+                start, end = snap.rows.get(doc_id, (0, 0))
+                rows[start:end] = True
+        by_stem, by_gram = snap.lexical.search(query, top_k, rows)
         ids = snap.paragraphs
         return (
             [(ids[i].paragraph_id, s) for i, s in by_stem],

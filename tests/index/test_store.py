@@ -116,3 +116,22 @@ def test_ingest_from_another_process_beside_a_running_reader(tmp_path: Path):
         answer = reader.ask("Hur mycket ska tjänsteresandet minska?")
         assert not answer.abstained and "15 procent" in answer.answer
         assert reader.retriever.retrieve("tjänsteresandet").hits[0].dense > 0  # vectors, not only BM25
+
+
+def test_a_restart_loads_the_saved_lexical_index_and_an_ingest_tokenises_only_the_new_document(
+    settings, fake_embedder: FakeEmbedder, tmp_path: Path
+):
+    first = Paragraf(settings, embedder=fake_embedder)
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], first.index)
+    expected = first.index.lexical_search("tjänsteresandet minska", 5)
+    assert first.index.lexical_store.built_segments == 2
+
+    restarted = Paragraf(settings, embedder=fake_embedder)
+    assert restarted.index.lexical_search("tjänsteresandet minska", 5) == expected
+    assert restarted.index.lexical_store.loaded_merged and restarted.index.lexical_store.built_segments == 0
+
+    ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], restarted.index)
+    restarted.index.snapshot(force=True)
+    assert restarted.index.lexical_store.built_segments == 1  # the two old documents come from their segments
+    scoped = restarted.index.lexical_search("tjänsteresandet minska", 5, {"004_f85ab3a437c3689b"})
+    assert scoped[0] and all(pid.startswith("004_f85ab3a437c3689b:") for pid, _ in scoped[0] + scoped[1])
