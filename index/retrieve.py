@@ -96,7 +96,7 @@ class HybridRetriever:
         known = {d.organisation for d in documents.values()}
         orgs = organisations_in(question, known)
         unknown = unknown_organisations(question, known)
-        scope = None if allowed is None else set(documents)
+        scope = None if allowed is None or len(documents) == len(snap.documents) else set(documents)
 
         t0 = time.perf_counter()
         dense = self.index.dense_search(query_vector, s.dense_top_k, scope) if documents else []

@@ -3,7 +3,6 @@ use the real bundled models and run in CI too."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -13,8 +12,7 @@ import pytest
 
 from assistant.service import Paragraf
 from assistant.settings import Settings
-from index.embedders import Embedder
-from index.lexical import stems
+from index.embedders import HashingEmbedder
 from ingest.pipeline import ingest_paths
 
 REPO = Path(__file__).resolve().parents[1]
@@ -22,28 +20,17 @@ SAMPLES = REPO / "samples"
 SEEDS = SAMPLES / "seeds"
 
 
-class FakeEmbedder(Embedder):
-    """Feature-hashed bag of Swedish stems: similar wording gives similar vectors, deterministic."""
+class FakeEmbedder(HashingEmbedder):
+    """The hashing embedder (feature-hashed stems: similar wording gives similar vectors,
+    deterministic), counting the passages it embeds."""
 
     def __init__(self, dim: int = 256, name: str = "fake:hashed-stems") -> None:
-        self.dim = dim
-        self.name = name
+        super().__init__(dim, name)
         self.passage_calls = 0
-
-    def _vector(self, text: str) -> np.ndarray:
-        vec = np.zeros(self.dim, dtype=np.float32)
-        for token in stems(text) or ["tom"]:
-            h = int(hashlib.md5(token.encode()).hexdigest(), 16)
-            vec[h % self.dim] += 1.0 if (h >> 64) % 2 else -1.0
-        vec[0] += 0.5  # keeps every vector non-zero and gives all texts a common component
-        return vec / np.linalg.norm(vec)
 
     def embed_passages(self, texts: list[str]) -> np.ndarray:
         self.passage_calls += len(texts)
-        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self._vector(text)
+        return super().embed_passages(texts)
 
 
 @pytest.fixture

@@ -135,3 +135,19 @@ def test_a_restart_loads_the_saved_lexical_index_and_an_ingest_tokenises_only_th
     assert restarted.index.lexical_store.built_segments == 1  # the two old documents come from their segments
     scoped = restarted.index.lexical_search("tjänsteresandet minska", 5, {"004_f85ab3a437c3689b"})
     assert scoped[0] and all(pid.startswith("004_f85ab3a437c3689b:") for pid, _ in scoped[0] + scoped[1])
+
+
+@pytest.mark.parametrize("share", [0.0, 0.2, 1.01])  # always cut afterwards / the default / always filter
+def test_scoped_dense_search_equals_chromas_filtered_query_for_broad_and_narrow_scopes(
+    app: Paragraf, tmp_path: Path, monkeypatch, share: float
+):
+    monkeypatch.setattr("index.store.POST_FILTER_SHARE", share)
+    ingest_paths([_copy_seeds(tmp_path / "c")], app.index)
+    docs = sorted(app.index.snapshot().documents)
+    vector = app.embedder.embed_query("Hur mycket ska tjänsteresandet minska?")
+    for scope in ({docs[0]}, set(docs[1:]), set(docs)):  # narrow (filtered), broad (cut afterwards), all
+        got = app.index.dense_search(vector, 8, scope)
+        want = app.index._dense_query(vector, 8, {"doc_id": {"$in": sorted(scope)}})
+        assert [pid for pid, _ in got] == [pid for pid, _ in want]
+        assert got and all(pid.split(":")[0] in scope for pid, _ in got)
+    assert app.index.dense_search(vector, 8, set()) == []
