@@ -35,7 +35,8 @@ def _stream_ok(body: str) -> tuple[bool, str]:
         fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
         events.append((fields.get("event"), fields.get("data")))
     if not events or events[-1][0] != "done":
-        return False, "stream did not end with done"
+        last = events[-1] if events else None
+        return False, f"stream did not end with done (last event: {str(last)[:300]})"
     done = json.loads(events[-1][1])
     citations = [json.loads(d) for e, d in events if e == "citation"]
     tokens = "".join(json.loads(d)["text"] for e, d in events if e == "token")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,7 +17,9 @@ import numpy as np
 import snowballstemmer
 from scipy import sparse
 
-_STEMMER = snowballstemmer.stemmer("swedish")
+# A Snowball stemmer object keeps the word being stemmed in its own state: shared by the server's
+# worker threads it mixes their words up (wrong stems, or an IndexError). One per thread.
+_STEMMERS = threading.local()
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:[,.][0-9]+)?", re.IGNORECASE)
 STOPWORDS = frozenset(
     """alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din
@@ -52,7 +55,10 @@ IRREGULAR = {
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    return _STEMMER.stemWord(IRREGULAR.get(word, word))
+    stemmer = getattr(_STEMMERS, "swedish", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.swedish = snowballstemmer.stemmer("swedish")
+    return stemmer.stemWord(IRREGULAR.get(word, word))
 
 
 def words(text: str) -> list[str]:

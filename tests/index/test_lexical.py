@@ -69,3 +69,32 @@ def test_sparse_bm25_equals_the_textbook_formula():
         got = bm25.search(query, 25)
         assert [d for d, _ in got] == [d for d, _ in want]
         assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, want))
+
+
+def test_stemming_from_many_threads_gives_the_same_stems_as_one_thread():
+    """The server stems in its worker threads; a shared Snowball object mixed their words up."""
+    import threading
+
+    from index.lexical import stem
+
+    base = ["tjänsteresandet", "regionfullmäktiges", "uppdragen", "beslutades", "reservationerna",
+            "omröstningen", "verksamheternas", "kommunstyrelsen", "hyrberoendet", "ansvarsfriheten"]
+    words = [f"{w}{'a' * (i % 7)}" for i in range(400) for w in base]
+    expected = [stem.__wrapped__(w) for w in words]
+    results: list[list[str]] = [[] for _ in range(8)]
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for _ in range(3):
+                results[n] = [stem.__wrapped__(w) for w in words]
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert all(r == expected for r in results)
