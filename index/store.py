@@ -1,14 +1,15 @@
 """Paragraph index: llama-index's ChromaVectorStore over an embedded or client/server Chroma.
 
 Chroma is the single source of truth: every paragraph is one node carrying its text, its vector and
-its document's metadata. The document catalogue is read from Chroma and the lexical (BM25) index is
-assembled from per-document segments saved in data_dir (`index.lexical_store`; memory-mapped when
-nothing changed), so several API processes can serve one Chroma server. A `generation` counter in the
-collection metadata tells other processes when to reload.
+its document's metadata. The in-memory snapshot (document catalogue, paragraphs, BM25) is kept
+current through a `generation` counter and a change log in the collection metadata: a reload reads
+only the documents written since, so several API processes can serve one Chroma server. Local
+segments (`index.segments`) save re-reading and re-tokenising unchanged documents at start-up.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from assistant.settings import Settings
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
-from index.lexical_store import LexicalStore
+from index.segments import Manifest, SegmentStore, StoredDocument
 from index.register import Register
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,8 @@ SCHEMA_VERSION = 1
 _PARAGRAPH_KEYS = ("paragraph_id", "doc_id", "ordinal", "page", "section", "kind")
 _DOC_KEYS = tuple(k for k in DocumentMeta.model_fields if k != "doc_id")
 _GET_BATCH = 5000
+# Writes remembered in the collection metadata (generation, doc_id), for incremental reloads.
+CHANGE_LOG = 256
 # A scope covering at least this share of the paragraphs is searched unfiltered and cut afterwards.
 POST_FILTER_SHARE = 0.2
 
@@ -91,7 +94,7 @@ class ParagraphIndex:
             EmbeddingCache(settings.embedding_cache_path, embedder.name, embedder.dim)
             if settings.embedding_cache else None
         )
-        self.lexical_store = LexicalStore(settings.data_dir / "lexical" / settings.collection)
+        self.segments = SegmentStore(settings.data_dir / "segments" / settings.collection)
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
@@ -99,7 +102,6 @@ class ParagraphIndex:
 
     def _connect(self) -> None:
         import chromadb
-        from llama_index.vector_stores.chroma import ChromaVectorStore
 
         settings = self.settings
         chroma_settings = chromadb.Settings(anonymized_telemetry=False)
@@ -126,7 +128,17 @@ class ParagraphIndex:
             metadata={"paragraf_schema": SCHEMA_VERSION, "embedder": self.embedder.name,
                       "dim": self.embedder.dim, "generation": 0},
         )
-        self.vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        self._vector_store = None  # llama-index's writer, created on the first write
+
+    @property
+    def vector_store(self):
+        """llama-index's ChromaVectorStore over the collection (writes go through it; importing
+        llama-index costs seconds, so a server that only reads never pays for it)."""
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(chroma_collection=self._collection)
+        return self._vector_store
 
     def _reopen(self) -> None:
         """The embedded store was written by another process (e.g. `paragraf ingest` beside a
@@ -157,13 +169,95 @@ class ParagraphIndex:
             return self._snapshot
 
     def _load(self, generation: int) -> Snapshot:
+        """The snapshot at `generation`: unchanged documents from the previous snapshot (or, at
+        start-up, from the local segments the catalogue manifest names), changed ones read from
+        Chroma; everything read from Chroma when the change log does not cover the gap."""
         started = time.perf_counter()
+        collection_id = str(self._collection.id)
+        previous = self._previous(collection_id)
+        changed = self._changes(previous[0], generation) if previous else None
+        if previous is not None and changed is not None:
+            _gen, docs, incomplete = previous
+            for doc_id in changed:
+                docs.pop(doc_id, None)
+            incomplete = set(incomplete) - changed
+            if changed:
+                fresh, broken = self._read({"doc_id": {"$in": sorted(changed)}})
+                docs.update(fresh)
+                incomplete |= broken
+            how = f"{len(changed)} changed"
+        else:
+            docs, incomplete = self._read(None)
+            how = "all read"
         snap = Snapshot(generation=generation)
+        texts: list[list[str]] = []
+        ordered = [docs[d] for d in sorted(docs)]
+        for doc in ordered:
+            start = len(snap.paragraphs)
+            snap.documents[doc.meta.doc_id] = doc.meta
+            snap.complete[doc.meta.doc_id] = doc.meta.content_hash
+            for p in doc.paragraphs:
+                snap.position[p.paragraph_id] = len(snap.paragraphs)
+                snap.paragraphs.append(p)
+            snap.rows[doc.meta.doc_id] = (start, len(snap.paragraphs))
+            texts.append([lexical_text(doc.meta, p) for p in doc.paragraphs])
+        snap.incomplete = sorted(incomplete)
+        snap.lexical = self.segments.lexical(ordered, texts)
+        self.segments.write_manifest(Manifest(
+            collection_id, generation, [(d.meta.doc_id, d.meta.content_hash) for d in ordered], snap.incomplete,
+        ))
+        logger.info(
+            "loaded %d paragraphs of %d documents (%s) in %.0f ms",
+            len(snap.paragraphs), len(snap.documents), how, 1000 * (time.perf_counter() - started),
+        )
+        return snap
+
+    def _previous(self, collection_id: str) -> tuple[int, dict[str, StoredDocument], list[str]] | None:
+        """(generation, documents, incomplete) of the last snapshot: in memory, else as the local
+        catalogue manifest and segments saved it; None when neither is usable."""
+        snap = self._snapshot
+        if snap.generation >= 0:
+            docs = {
+                d: StoredDocument(meta, snap.paragraphs[slice(*snap.rows[d])]) for d, meta in snap.documents.items()
+            }
+            return snap.generation, docs, list(snap.incomplete)
+        manifest = self.segments.read_manifest(collection_id)
+        if manifest is None:
+            return None
+        docs = {}
+        for doc_id, content_hash in manifest.documents:
+            doc = self.segments.document(doc_id, content_hash)
+            if doc is None:
+                return None
+            docs[doc_id] = doc
+        return manifest.generation, docs, manifest.incomplete
+
+    def _changes(self, since: int, generation: int) -> set[str] | None:
+        """Documents written after generation `since` up to `generation`, from the change log in
+        the collection metadata; None when the log does not reach back that far."""
+        if since == generation:
+            return set()
+        if since > generation:
+            return None
+        meta = self._client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
+        try:
+            log = {int(g): d for g, d in json.loads(meta.get("changes", "[]"))}
+        except (TypeError, ValueError):
+            return None
+        wanted = range(since + 1, generation + 1)
+        if any(g not in log for g in wanted):
+            return None
+        return {log[g] for g in wanted}
+
+    def _read(self, where: dict | None) -> tuple[dict[str, StoredDocument], set[str]]:
+        """Documents read from Chroma (all, or those `where` selects): the complete ones, and the
+        ids of half-written ones (a writer died mid-document: never served; the next ingest
+        rewrites it)."""
         rows: list[tuple[Paragraph, DocumentMeta]] = []
         offset = 0
         while True:
             got = self._collection.get(
-                include=["documents", "metadatas"], limit=_GET_BATCH, offset=offset
+                where=where, include=["documents", "metadatas"], limit=_GET_BATCH, offset=offset
             )
             for text, md in zip(got["documents"], got["metadatas"]):
                 paragraph = Paragraph(
@@ -175,37 +269,19 @@ class ParagraphIndex:
                 break
             offset += _GET_BATCH
         rows.sort(key=lambda r: (r[0].doc_id, r[0].ordinal))
-        hashes: dict[str, set[str]] = {}
-        counts: dict[str, int] = {}
-        metas: dict[str, DocumentMeta] = {}
-        for _paragraph, doc in rows:
-            metas.setdefault(doc.doc_id, doc)
-            hashes.setdefault(doc.doc_id, set()).add(doc.content_hash)
-            counts[doc.doc_id] = counts.get(doc.doc_id, 0) + 1
-        for doc_id, doc in metas.items():
-            if hashes[doc_id] == {doc.content_hash} and counts[doc_id] == doc.paragraph_count:
-                snap.complete[doc_id] = doc.content_hash
-            else:  # a writer died mid-document: never serve it; the next ingest rewrites it
-                logger.warning("document %s is incomplete in the index (hidden until re-ingested)", doc_id)
+        grouped: dict[str, tuple[DocumentMeta, list[Paragraph], set[str]]] = {}
         for paragraph, doc in rows:
-            if doc.doc_id in snap.complete:
-                snap.position[paragraph.paragraph_id] = len(snap.paragraphs)
-                snap.paragraphs.append(paragraph)
-                snap.documents.setdefault(doc.doc_id, doc)
-        snap.incomplete = sorted(set(metas) - set(snap.complete))
-        texts: dict[str, list[str]] = {}
-        for pos, p in enumerate(snap.paragraphs):  # sorted by document: each one is a run
-            texts.setdefault(p.doc_id, []).append(lexical_text(snap.documents[p.doc_id], p))
-            start, _end = snap.rows.get(p.doc_id, (pos, pos))
-            snap.rows[p.doc_id] = (start, pos + 1)
-        snap.lexical = self.lexical_store.load(
-            [(doc_id, snap.complete[doc_id], t) for doc_id, t in texts.items()]
-        )
-        logger.info(
-            "loaded %d paragraphs of %d documents in %.0f ms",
-            len(snap.paragraphs), len(snap.documents), 1000 * (time.perf_counter() - started),
-        )
-        return snap
+            entry = grouped.setdefault(doc.doc_id, (doc, [], set()))
+            entry[1].append(paragraph)
+            entry[2].add(doc.content_hash)
+        complete, broken = {}, set()
+        for doc_id, (meta, paragraphs, hashes) in grouped.items():
+            if hashes == {meta.content_hash} and len(paragraphs) == meta.paragraph_count:
+                complete[doc_id] = StoredDocument(meta, paragraphs)
+            else:
+                logger.warning("document %s is incomplete in the index (hidden until re-ingested)", doc_id)
+                broken.add(doc_id)
+        return complete, broken
 
     def documents(self) -> list[DocumentMeta]:
         snap = self.snapshot()
@@ -372,23 +448,35 @@ class ParagraphIndex:
                 )
             )
         with self._lock:
+            # A generation before and after: a writer killed in between leaves a generation that
+            # names the document, so every reader fetches it again (and finds it incomplete).
+            self._bump(parsed.meta.doc_id)
             self._delete(parsed.meta.doc_id)
             self.vector_store.add(nodes)
-            self._bump()
+            self._bump(parsed.meta.doc_id)
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:
             if doc_id not in self.snapshot(force=True).documents:
                 return False
+            self._bump(doc_id)
             self._delete(doc_id)
-            self._bump()
+            self._bump(doc_id)
             return True
 
     def _delete(self, doc_id: str) -> None:
         self._collection.delete(where={"doc_id": doc_id})
 
-    def _bump(self) -> None:
+    def _bump(self, doc_id: str) -> None:
+        """Next generation, with `doc_id` in the change log other processes (and this one's next
+        start) read to fetch only what changed."""
         meta = dict(self._collection.metadata or {})
-        meta["generation"] = self._own_generation = self._generation() + 1
+        generation = self._own_generation = self._generation() + 1
+        try:
+            log = json.loads(meta.get("changes", "[]"))
+        except (TypeError, ValueError):
+            log = []
+        meta["changes"] = json.dumps((log + [[generation, doc_id]])[-CHANGE_LOG:])
+        meta["generation"] = generation
         self._collection.modify(metadata=meta)
         self._checked_at = 0.0

@@ -124,15 +124,15 @@ def test_a_restart_loads_the_saved_lexical_index_and_an_ingest_tokenises_only_th
     first = Paragraf(settings, embedder=fake_embedder)
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], first.index)
     expected = first.index.lexical_search("tjänsteresandet minska", 5)
-    assert first.index.lexical_store.built_segments == 2
+    assert first.index.segments.built_segments == 2
 
     restarted = Paragraf(settings, embedder=fake_embedder)
     assert restarted.index.lexical_search("tjänsteresandet minska", 5) == expected
-    assert restarted.index.lexical_store.loaded_merged and restarted.index.lexical_store.built_segments == 0
+    assert restarted.index.segments.loaded_merged and restarted.index.segments.built_segments == 0
 
     ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], restarted.index)
     restarted.index.snapshot(force=True)
-    assert restarted.index.lexical_store.built_segments == 1  # the two old documents come from their segments
+    assert restarted.index.segments.built_segments == 1  # the two old documents come from their segments
     scoped = restarted.index.lexical_search("tjänsteresandet minska", 5, {"004_f85ab3a437c3689b"})
     assert scoped[0] and all(pid.startswith("004_f85ab3a437c3689b:") for pid, _ in scoped[0] + scoped[1])
 
@@ -151,3 +151,53 @@ def test_scoped_dense_search_equals_chromas_filtered_query_for_broad_and_narrow_
         assert [pid for pid, _ in got] == [pid for pid, _ in want]
         assert got and all(pid.split(":")[0] in scope for pid, _ in got)
     assert app.index.dense_search(vector, 8, set()) == []
+
+
+def _count_reads(monkeypatch, index) -> list:
+    """What `index` reads from Chroma (all: None, or a where filter), from now on."""
+    reads: list = []
+    real = index._read
+
+    def spy(where):
+        reads.append(where)
+        return real(where)
+
+    monkeypatch.setattr(index, "_read", spy)
+    return reads
+
+
+def test_a_restart_reads_nothing_from_chroma_and_a_write_elsewhere_fetches_only_that_document(
+    settings, fake_embedder: FakeEmbedder, tmp_path: Path, monkeypatch
+):
+    settings.refresh_interval_s = 0.0
+    writer = Paragraf(settings, embedder=fake_embedder)
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], writer.index)
+    before = writer.ask("Hur mycket ska tjänsteresandet minska?")
+
+    reader = Paragraf(settings, embedder=fake_embedder)
+    reads = _count_reads(monkeypatch, reader.index)
+    after = reader.ask("Hur mycket ska tjänsteresandet minska?")
+    assert (after.answer, after.citations) == (before.answer, before.citations)
+    assert reads == []  # catalogue and paragraphs from the local segments
+
+    ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], writer.index)  # "another process"
+    assert len(reader.index.documents()) == 3
+    assert reads == [{"doc_id": {"$in": ["001_a6015617de8c6d97"]}}]
+    assert writer.index.delete_document("004_f85ab3a437c3689b")
+    assert sorted(d.doc_id for d in reader.index.documents()) == ["000_ee3bcc82b85d44b3", "001_a6015617de8c6d97"]
+    assert reader.index.paragraph("004_f85ab3a437c3689b:p1") is None
+
+
+def test_when_the_change_log_does_not_reach_back_everything_is_read_again(
+    settings, fake_embedder: FakeEmbedder, tmp_path: Path, monkeypatch
+):
+    monkeypatch.setattr("index.store.CHANGE_LOG", 2)
+    settings.refresh_interval_s = 0.0
+    writer = Paragraf(settings, embedder=fake_embedder)
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000"])], writer.index)
+    reader = Paragraf(settings, embedder=fake_embedder)
+    reader.index.snapshot()
+    reads = _count_reads(monkeypatch, reader.index)
+    ingest_paths([_copy_seeds(tmp_path / "b", ["001", "004"])], writer.index)  # four generations
+    assert len(reader.index.documents()) == 3
+    assert reads == [None]

@@ -1,13 +1,28 @@
 import numpy as np
 
+from assistant.models import DocumentMeta, Paragraph
 from index.lexical import BM25, LexicalIndex, TermCounts
-from index.lexical_store import LexicalStore
+from index.segments import Manifest, SegmentStore, StoredDocument
 
 DOCS = [
     ("a", "h1", ["Minska tjänsteresandet med 15 procent", "Formalisera arbetet med hyrberoendet"]),
     ("b", "h2", ["Regionfullmäktige har beslutat att motionen anses besvarad.", "Klimatutsläpp från tjänsteresor"]),
     ("c", "h3", ["Ökad budgetram för löneöversyn 2024", "Tjänsteresor med flyg ska minska", "Bilaga"]),
 ]
+
+
+def _stored(doc_id: str, content_hash: str, texts: list[str]) -> StoredDocument:
+    meta = DocumentMeta(doc_id=doc_id, title=f"Dokument {doc_id}", content_hash=content_hash, paragraph_count=len(texts))
+    paragraphs = [Paragraph(paragraph_id=f"{doc_id}:p{n}", doc_id=doc_id, ordinal=n, page=1, text=t)
+                  for n, t in enumerate(texts, start=1)]
+    return StoredDocument(meta, paragraphs)
+
+
+class LexicalStore(SegmentStore):
+    """The lexical side of the segment store, fed (doc_id, hash, texts) triples."""
+
+    def load(self, docs):
+        return self.lexical([_stored(*d) for d in docs], [texts for _d, _h, texts in docs])
 QUERIES = ["tjänsteresor", "hyrberoende", "motionen besvarad", "löneöversyn budgetram 2024", "okänt"]
 
 
@@ -57,6 +72,21 @@ def test_ingest_and_removal_tokenise_only_the_changed_document_and_drop_stale_fi
     assert _results(index) == _results(expected)
     assert len(list(tmp_path.glob("merged-*"))) == 1
     assert len(list((tmp_path / "segments").glob("*.npz"))) == 3  # "b" and the old "c" are gone
+
+
+def test_a_segment_keeps_the_document_and_the_manifest_names_the_snapshot(tmp_path):
+    store = LexicalStore(tmp_path)
+    store.load(DOCS)
+    doc = store.document("c", "h3")
+    assert doc.meta.title == "Dokument c" and [p.text for p in doc.paragraphs] == DOCS[2][2]
+    assert doc.paragraphs[2].paragraph_id == "c:p3" and doc.paragraphs[2].ordinal == 3
+    assert store.document("c", "other-hash") is None
+    store.write_manifest(Manifest("coll-1", 7, [("a", "h1"), ("c", "h3")], ["b"]))
+    again = SegmentStore(tmp_path).read_manifest("coll-1")
+    assert again.generation == 7 and again.documents == [("a", "h1"), ("c", "h3")] and again.incomplete == ["b"]
+    assert SegmentStore(tmp_path).read_manifest("another-collection") is None
+    (tmp_path / "catalogue.json").write_text("{broken", encoding="utf-8")
+    assert SegmentStore(tmp_path).read_manifest("coll-1") is None
 
 
 def test_damaged_files_are_rebuilt_not_trusted(tmp_path):
