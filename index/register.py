@@ -93,21 +93,36 @@ class Register:
         self._by_number = {(r.doc_id, r.number): r for r in reversed(decisions)}
 
     @classmethod
-    def build(cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph]) -> "Register":
+    def build(
+        cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph],
+        cache: dict[tuple[str, str], tuple[list, list, list]] | None = None,
+    ) -> "Register":
+        """Records of every document. `cache` maps (doc_id, content hash) to a document's records
+        from an earlier build, so a reload after an ingest extracts only the new documents (it is
+        updated in place and keeps only the documents given)."""
         started = time.perf_counter()
         by_doc: dict[str, list[Paragraph]] = {}
         for p in paragraphs:
             by_doc.setdefault(p.doc_id, []).append(p)
+        cache = {} if cache is None else cache
+        kept: dict[tuple[str, str], tuple[list, list, list]] = {}
         decisions, assignments, targets = [], [], []
         for doc_id, ps in sorted(by_doc.items()):
             meta = documents[doc_id]
-            ps.sort(key=lambda p: p.ordinal)
-            try:
-                decisions += extract_decisions(meta, ps)
-                assignments += extract_assignments(meta, ps)
-                targets += extract_targets(meta, ps)
-            except Exception:  # noqa: BLE001 - one odd document must not take the register down
-                logger.exception("register extraction failed for %s", doc_id)
+            key = (doc_id, meta.content_hash)
+            if key not in cache:
+                ps.sort(key=lambda p: p.ordinal)
+                try:
+                    cache[key] = (extract_decisions(meta, ps), extract_assignments(meta, ps), extract_targets(meta, ps))
+                except Exception:  # noqa: BLE001 - one odd document must not take the register down
+                    logger.exception("register extraction failed for %s", doc_id)
+                    cache[key] = ([], [], [])
+            kept[key] = cache[key]
+            decisions += kept[key][0]
+            assignments += kept[key][1]
+            targets += kept[key][2]
+        cache.clear()
+        cache.update(kept)
         logger.info(
             "register: %d decisions, %d assignments, %d targets in %.0f ms", len(decisions),
             len(assignments), len(targets), 1000 * (time.perf_counter() - started),

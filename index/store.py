@@ -95,6 +95,7 @@ class ParagraphIndex:
             if settings.embedding_cache else None
         )
         self.segments = SegmentStore(settings.data_dir / "segments" / settings.collection)
+        self._register_cache: dict = {}  # (doc_id, content hash) -> that document's register records
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
@@ -414,7 +415,7 @@ class ParagraphIndex:
         if snap.register is None:
             with self._lock:
                 if snap.register is None:
-                    snap.register = Register.build(snap.documents, snap.paragraphs)
+                    snap.register = Register.build(snap.documents, snap.paragraphs, self._register_cache)
         return snap.register
 
     def cached_embedder(self):

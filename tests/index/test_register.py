@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from assistant.service import Paragraf
+from ingest.pipeline import ingest_paths
+from tests.index.test_store import _copy_seeds
+
+
+def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp_path: Path, monkeypatch):
+    import index.register as register
+
+    seen: list[str] = []
+    real = register.extract_decisions
+
+    def counting(meta, paragraphs):
+        seen.append(meta.doc_id)
+        return real(meta, paragraphs)
+
+    monkeypatch.setattr(register, "extract_decisions", counting)
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
+    first = app.index.register()
+    assert sorted(seen) == ["000_ee3bcc82b85d44b3", "004_f85ab3a437c3689b"]
+    ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], app.index)
+    second = app.index.register()
+    assert sorted(seen) == ["000_ee3bcc82b85d44b3", "001_a6015617de8c6d97", "004_f85ab3a437c3689b"]
+    assert {r.record_id for r in first.decisions + first.assignments + first.targets} <= {
+        r.record_id for r in second.decisions + second.assignments + second.targets
+    }
+    assert app.index.delete_document("004_f85ab3a437c3689b")
+    third = app.index.register()
+    assert not any(r.doc_id == "004_f85ab3a437c3689b" for r in third.decisions + third.assignments + third.targets)
+    assert len(seen) == 3
