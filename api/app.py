@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
     @asynccontextmanager
     async def lifespan(api_: FastAPI):
         core = paragraf or Paragraf(settings)
-        core.index.snapshot(force=True)  # load the catalogue and BM25 before the first request
+        core.index.snapshot(force=True).lexical  # load the catalogue and BM25 before the first request
         core.embedder.embed_query("uppvärmning")  # and warm the embedder
         # The decision register is extracted on first use (seconds per 10k paragraphs): start it
         # now in the background, so the first question about a vote does not wait for it.

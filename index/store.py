@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -50,12 +51,24 @@ class Snapshot:
     documents: dict[str, DocumentMeta] = field(default_factory=dict)
     position: dict[str, int] = field(default_factory=dict)
     rows: dict[str, tuple[int, int]] = field(default_factory=dict)  # doc_id -> [start, end) positions
-    lexical: LexicalIndex = field(default_factory=LexicalIndex)
+    build_lexical: Callable[[], LexicalIndex] | None = None  # assembles the BM25 index on first use
     complete: dict[str, str] = field(default_factory=dict)  # doc_id -> content hash, when whole
     incomplete: list[str] = field(default_factory=list)  # half-written documents (hidden)
     generation: int = -1
     section_vectors: dict[str, np.ndarray] | None = None  # filled on first use
     register: Register | None = None  # decisions, assignments, targets; built on first use
+    _lexical: LexicalIndex | None = None
+    _lexical_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, assembled on first use: an ingest batch, which only reads the
+        catalogue between its writes, never pays for it."""
+        if self._lexical is None:
+            with self._lexical_lock:
+                if self._lexical is None:
+                    self._lexical = self.build_lexical() if self.build_lexical else LexicalIndex()
+        return self._lexical
 
 
 def embedding_text(meta: DocumentMeta, paragraph: Paragraph, max_chars: int) -> str:
@@ -163,7 +176,9 @@ class ParagraphIndex:
                 return self._snapshot
             self._checked_at = now
             generation = self._generation()
-            if force or generation != self._snapshot.generation:
+            # Every write moves the generation (before and after), so an unchanged one means an
+            # unchanged index: `force` only skips the refresh interval.
+            if generation != self._snapshot.generation:
                 if generation != self._own_generation and self._snapshot.generation >= 0:
                     self._reopen()
                 self._snapshot = self._load(generation)
@@ -191,7 +206,6 @@ class ParagraphIndex:
             docs, incomplete = self._read(None)
             how = "all read"
         snap = Snapshot(generation=generation)
-        texts: list[list[str]] = []
         ordered = [docs[d] for d in sorted(docs)]
         for doc in ordered:
             start = len(snap.paragraphs)
@@ -201,9 +215,11 @@ class ParagraphIndex:
                 snap.position[p.paragraph_id] = len(snap.paragraphs)
                 snap.paragraphs.append(p)
             snap.rows[doc.meta.doc_id] = (start, len(snap.paragraphs))
-            texts.append([lexical_text(doc.meta, p) for p in doc.paragraphs])
         snap.incomplete = sorted(incomplete)
-        snap.lexical = self.segments.lexical(ordered, texts)
+        segments = self.segments
+        snap.build_lexical = lambda: segments.lexical(
+            ordered, [[lexical_text(doc.meta, p) for p in doc.paragraphs] for doc in ordered]
+        )
         self.segments.write_manifest(Manifest(
             collection_id, generation, [(d.meta.doc_id, d.meta.content_hash) for d in ordered], snap.incomplete,
         ))
