@@ -138,6 +138,12 @@ class SegmentStore:
             logger.warning("could not save the lexical index in %s", self.folder, exc_info=True)
         return index
 
+    def save(self, doc: StoredDocument, texts: list[str]) -> None:
+        """Write a just-ingested document's segment (paragraphs and term counts), so the next
+        start or reload needs neither Chroma nor the tokenizer for it."""
+        if self.folder is not None:
+            self._segment(doc, texts)
+
     def _segment_path(self, doc_id: str, content_hash: str) -> Path:
         key = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:16]
         return self.folder / "segments" / f"{key}-{content_hash[:16]}-v{SEGMENT_VERSION}.npz"

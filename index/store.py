@@ -471,6 +471,9 @@ class ParagraphIndex:
             self._delete(parsed.meta.doc_id)
             self.vector_store.add(nodes)
             self._bump(parsed.meta.doc_id)
+        self.segments.save(
+            StoredDocument(parsed.meta, parsed.paragraphs), [lexical_text(parsed.meta, p) for p in parsed.paragraphs]
+        )
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:

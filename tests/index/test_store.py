@@ -123,18 +123,27 @@ def test_a_restart_loads_the_saved_lexical_index_and_an_ingest_tokenises_only_th
 ):
     first = Paragraf(settings, embedder=fake_embedder)
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], first.index)
+    assert first.index.segments.built_segments == 2  # each document tokenised once, at its ingest
     expected = first.index.lexical_search("tjänsteresandet minska", 5)
-    assert first.index.segments.built_segments == 2
+    assert first.index.segments.built_segments == 2  # BM25 merged from the segments
 
     restarted = Paragraf(settings, embedder=fake_embedder)
     assert restarted.index.lexical_search("tjänsteresandet minska", 5) == expected
     assert restarted.index.segments.loaded_merged and restarted.index.segments.built_segments == 0
 
     ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], restarted.index)
-    assert restarted.index.segments.built_segments == 0  # an ingest batch never assembles BM25
     scoped = restarted.index.lexical_search("tjänsteresandet minska", 5, {"004_f85ab3a437c3689b"})
-    assert restarted.index.segments.built_segments == 1  # the two old documents come from their segments
+    assert restarted.index.segments.built_segments == 1  # only the new document
     assert scoped[0] and all(pid.startswith("004_f85ab3a437c3689b:") for pid, _ in scoped[0] + scoped[1])
+
+    # What a start reads from the segments is exactly what Chroma holds.
+    again = Paragraf(settings, embedder=fake_embedder)
+    snap = again.index.snapshot()
+    from_chroma, broken = again.index._read(None)
+    assert not broken and sorted(from_chroma) == sorted(snap.documents)
+    for doc_id, doc in from_chroma.items():
+        assert doc.meta.model_dump() == snap.documents[doc_id].model_dump()
+        assert [p.model_dump() for p in doc.paragraphs] == [p.model_dump() for p in snap.paragraphs[slice(*snap.rows[doc_id])]]
 
 
 @pytest.mark.parametrize("share", [0.0, 0.2, 1.01])  # always cut afterwards / the default / always filter
