@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -59,9 +58,6 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         core = paragraf or Paragraf(settings)
         core.index.snapshot(force=True).lexical  # load the catalogue and BM25 before the first request
         core.embedder.embed_query("uppvärmning")  # and warm the embedder
-        # The decision register is extracted on first use (seconds per 10k paragraphs): start it
-        # now in the background, so the first question about a vote does not wait for it.
-        threading.Thread(target=core.index.register, name="register-warmup", daemon=True).start()
         api_.state.paragraf = core
         api_.state.settings = settings
         api_.state.metrics = metrics

@@ -155,5 +155,9 @@ def ingest_paths(
         finally:
             if progress:
                 progress(path)
+    if report.count("added") or report.count("updated"):
+        # Merge the batch's segments into the saved BM25 index now, once per batch, so the next
+        # start (or a server reading this folder) memory-maps it instead of merging.
+        index.snapshot(force=True).lexical
     report.seconds = time.perf_counter() - started
     return report
