@@ -66,7 +66,9 @@ def test_bad_file_is_skipped_and_the_index_survives(app: Paragraf, tmp_path: Pat
 def test_half_written_document_is_not_reported_as_stored(app: Paragraf, tmp_path: Path):
     corpus = _copy_seeds(tmp_path / "c", ["000"])
     ingest_paths([corpus], app.index)
-    # Simulate a crash between delete and add: some paragraphs of the document are missing.
+    # Simulate a writer killed between delete and add, as replace_document does it: the generation
+    # naming the document moves first, then some of its paragraphs are gone.
+    app.index._bump("000_ee3bcc82b85d44b3")
     app.index._collection.delete(ids=["000_ee3bcc82b85d44b3:p1", "000_ee3bcc82b85d44b3:p2"])
     assert app.index.stored_hash("000_ee3bcc82b85d44b3") is None
     # ... and the rest of it is hidden from readers until it is written again
