@@ -22,18 +22,15 @@ import argparse
 import json
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import numpy as np
 from tqdm import tqdm
 
-from evals.benchmark import QUESTIONS, _free_port, _rss_mb, running_server
+from evals.benchmark import QUESTIONS, _rss_mb, chroma_server, running_server
 from evals.runner import percentile
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,32 +145,6 @@ def serve_and_measure(data_dir: Path, env: dict[str, str], requests: int) -> dic
     return {"startup_s": round(startup_s, 2), "first_ask_s": round(first_s, 2),
             "ask_p50_ms": round(percentile(latencies, 0.5), 1), "ask_p95_ms": round(percentile(latencies, 0.95), 1),
             "server_p50_ms": round(percentile(server, 0.5), 1), "rss_mb": round(rss, 1)}
-
-
-@contextmanager
-def chroma_server(folder: Path):
-    """`chroma run` on a free loopback port with its data in `folder`; yields (host, port)."""
-    port = _free_port()
-    exe = Path(sys.executable).with_name("chroma")
-    log = open(folder.parent / "chroma.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([str(exe), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("chroma run did not start")
-            time.sleep(0.2)
-        yield "127.0.0.1", port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def _disk_mb(*folders: Path) -> float:

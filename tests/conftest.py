@@ -102,33 +102,7 @@ def real_server_app(tmp_path_factory: pytest.TempPathFactory, chroma_server) -> 
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Chroma server (`chroma run`, from the chromadb wheel) on loopback."""
-    import socket
-    import subprocess
-    import sys
-    import time
+    from evals.benchmark import chroma_server as run_chroma
 
-    import httpx
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    chroma = Path(sys.executable).with_name("chroma")
-    path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen(
-        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("chroma run did not start")
-        time.sleep(0.2)
-    yield "127.0.0.1", port
-    proc.terminate()
-    proc.wait(timeout=30)
+    with run_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as address:
+        yield address
