@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
@@ -20,6 +21,7 @@ from api.routes import router
 from assistant import prompts
 from assistant.service import Paragraf
 from assistant.settings import Settings
+from index.faults import DependencyUnavailable
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -49,6 +51,17 @@ class Health(BaseModel):
     embedder: str
 
 
+class Ready(BaseModel):
+    status: str = Field(description="'ready', or 'not_ready' (then HTTP 503).")
+    checks: dict[str, str] = Field(description="store, index and embedder: 'ok' or what is wrong.")
+    detail: str | None = Field(None, description="Why the instance is not ready (Swedish).")
+
+
+READY_EMBEDDER_PROBE_S = 30.0  # a working embedder is re-checked at most this often by /ready
+_CHECK_TEXT = {"store": "sökindexet (Chroma) svarar inte", "index": "indexet är inte inläst",
+               "embedder": "inbäddningsmodellen fungerar inte"}
+
+
 def create_app(settings: Settings | None = None, paragraf: Paragraf | None = None) -> FastAPI:
     # Explicit settings win for the HTTP layer (CORS, keys); the core keeps its own.
     settings = settings or (paragraf.settings if paragraf else Settings())
@@ -61,6 +74,8 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         api_.state.paragraf = core
         api_.state.settings = settings
         api_.state.metrics = metrics
+        api_.state.embedder_checked = time.monotonic()
+        metrics.watch(core.index.breaker, core.index.embedder_breaker)
         yield
 
     api = FastAPI(
@@ -100,6 +115,12 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
             detail = "Metoden stöds inte för den här adressen."
         return JSONResponse(status_code=exc.status_code, content={"detail": detail}, headers=exc.headers)
 
+    @api.exception_handler(DependencyUnavailable)
+    async def _dependency(_: Request, exc: DependencyUnavailable) -> JSONResponse:
+        logger.warning("%s unavailable: %s", exc.dependency, exc.__cause__ or exc)
+        return JSONResponse(status_code=503, content={"detail": str(exc)},
+                            headers={"Retry-After": str(exc.retry_after)})
+
     @api.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
@@ -126,12 +147,42 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
 
     @api.get("/health", response_model=Health)
     def health(request: Request) -> Health:
+        """Liveness: the process answers (it never asks the store; /ready does)."""
         core: Paragraf = request.app.state.paragraf
-        snap = core.index.snapshot()
+        snap = core.index.last_snapshot
         return Health(
             status="ok", documents=len(snap.documents), paragraphs=len(snap.paragraphs),
             embedder=core.embedder.name,
         )
+
+    @api.get("/ready", response_model=Ready, responses={503: {"model": Ready}})
+    def ready(request: Request) -> JSONResponse:
+        """Readiness: the store answers, the index is loaded and the embedder works (503 with the
+        reason otherwise). Cheap enough to poll every second: one store round trip; the embedder
+        is probed at most every 30 s, and its failures in real requests count at once."""
+        state = request.app.state
+        core: Paragraf = state.paragraf
+        checks = {"store": "ok", "index": "ok" if core.index.loaded else "not_loaded", "embedder": "ok"}
+        try:
+            core.index.ping()
+        except DependencyUnavailable:
+            checks["store"] = "unreachable"
+        breaker = core.index.embedder_breaker
+        due = time.monotonic() - state.embedder_checked >= READY_EMBEDDER_PROBE_S
+        if breaker.state == "open":
+            checks["embedder"] = "failing"
+        elif due or breaker.state == "half-open":
+            try:
+                core.index.embed_question("beredskap")
+                state.embedder_checked = time.monotonic()
+            except Exception:  # noqa: BLE001 - any failure of the probe means not ready
+                checks["embedder"] = "failing"
+        failed = [k for k, v in checks.items() if v != "ok"]
+        if not failed:
+            return JSONResponse(Ready(status="ready", checks=checks).model_dump())
+        detail = prompts.NOT_READY.format(reasons=", ".join(_CHECK_TEXT[k] for k in failed))
+        return JSONResponse(Ready(status="not_ready", checks=checks, detail=detail).model_dump(),
+                            status_code=503, headers={"Retry-After": "1"})
 
     api.include_router(router)
     api.include_router(admin.router)

@@ -11,6 +11,7 @@ import time
 import uuid
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant import prompts
@@ -43,9 +44,38 @@ class Metrics:
         self.rate_limited = Counter(
             "paragraf_rate_limited", "Requests refused by the rate limit.", registry=self.registry
         )
+        self._breakers: list = []
+
+        self.registry.register(_BreakerCollector(self._breakers))
+
+    def watch(self, *breakers) -> None:
+        """Export these circuit breakers' fault counts and states (one per dependency)."""
+        self._breakers[:] = breakers
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class _BreakerCollector:
+    """paragraf_dependency_errors_total and paragraf_dependency_circuit_open, read at scrape time."""
+
+    def __init__(self, breakers: list) -> None:
+        self.breakers = breakers
+
+    def collect(self):
+        errors = CounterMetricFamily(
+            "paragraf_dependency_errors", "Failed calls to a dependency (store = Chroma, embedder).",
+            labels=["dependency"],
+        )
+        open_ = GaugeMetricFamily(
+            "paragraf_dependency_circuit_open", "1 while a dependency's circuit breaker refuses calls.",
+            labels=["dependency"],
+        )
+        for b in self.breakers:
+            errors.add_metric([b.dependency], b.errors)
+            open_.add_metric([b.dependency], 1.0 if b.state != "closed" else 0.0)
+        yield errors
+        yield open_
 
 
 def _route(scope: Scope) -> str:

@@ -28,6 +28,7 @@ from assistant.feedback import FeedbackIn
 from assistant.ids import is_doc_id, parse_paragraph_id, section_label
 from assistant.models import AskResponse, DocumentMeta, Filters, Paragraph, SearchResponse
 from assistant.service import Paragraf, QuestionError, visible
+from index.faults import DependencyUnavailable
 from ingest.pipeline import original_path
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,10 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
         try:
             response = await bounded(request, _ask, app, body, who, request.app.state.metrics)
         except HTTPException as exc:
-            yield sse("error", {"detail": exc.detail})
+            yield sse("error", {"detail": exc.detail, "status": exc.status_code})
+            return
+        except DependencyUnavailable as exc:
+            yield sse("error", {"detail": str(exc), "status": 503, "retry_after": exc.retry_after})
             return
         except Exception:  # noqa: BLE001 - the stream has started: report in Swedish, log the trace
             logger.exception("streamed answer failed")

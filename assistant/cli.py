@@ -150,13 +150,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from api.app import create_app
     from api.hardening import configure_logging
 
+    from assistant.service import Paragraf
+
     settings = _settings(args)
     host = args.host or settings.host
     port = args.port or settings.port
-    print(f"Paragraf lyssnar på http://{host}:{port}/ (API-dokumentation: /docs)")
     configure_logging(settings)
+    core = Paragraf(settings)  # a store that stays unreachable ends the start here, with exit code 3
+    print(f"Paragraf lyssnar på http://{host}:{port}/ (API-dokumentation: /docs)")
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="warning", access_log=False,
+        create_app(settings, core), host=host, port=port, log_level="warning", access_log=False,
         log_config=None, timeout_keep_alive=5, limit_concurrency=256,
     )
     return 0
@@ -218,14 +221,26 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    from pydantic import ValidationError
+
     from index.embedders import EmbedderError
+    from index.faults import DependencyUnavailable
     from index.store import IndexMismatchError
 
     try:
         return int(args.func(args) or 0)
+    except ValidationError as exc:  # settings from the environment: one line per bad value
+        for error in exc.errors():
+            field = ".".join(str(x) for x in error.get("loc", ()))
+            where = f"PARAGRAF_{field.upper()}: " if field else ""
+            print(f"Fel i inställningarna: {where}{error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        return 2
     except (IndexMismatchError, EmbedderError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
+    except DependencyUnavailable as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 3
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # output piped into `head` and closed early

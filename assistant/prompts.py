@@ -30,6 +30,12 @@ FEEDBACK_THANKS = "Tack för din återkoppling!"
 REQUEST_TOO_LARGE = "Begäran är för stor (högst {limit} byte)."
 RATE_LIMITED = "För många frågor på kort tid. Vänta {seconds} sekunder och försök igen."
 TIMEOUT = "Svaret tog för lång tid att ta fram. Försök igen eller förenkla frågan."
+STORE_UNAVAILABLE = (
+    "Sökindexet (Chroma) svarar inte just nu, så frågan kan inte besvaras. Försök igen om en stund."
+)
+STORE_UNREACHABLE_AT_START = "Chroma-servern på {where} svarar inte (väntade {seconds} s)."
+EMBEDDER_UNAVAILABLE = "Språkmodellen för sökning fungerar inte just nu. Försök igen om en stund."
+NOT_READY = "Tjänsten är inte redo: {reasons}."
 
 
 def decision_header(number: str) -> str:

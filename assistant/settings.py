@@ -2,11 +2,59 @@
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+_HOST = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+
+
+def parse_chroma_address(value: str) -> tuple[str, int | None, bool]:
+    """(host, port or None, https) from 'host', 'host:port', '[v6]:port' or 'http(s)://host[:port]';
+    ValueError with one Swedish line for anything else."""
+    text = value.strip()
+    bad = f"PARAGRAF_CHROMA_HOST={value!r} är ingen giltig adress; skriv t.ex. 'chroma.intern', " \
+          "'chroma.intern:8000' eller 'http://chroma.intern:8000'"
+    ssl = False
+    scheme, sep, rest = text.partition("://")
+    if sep:
+        if scheme.lower() not in ("http", "https"):
+            raise ValueError(bad + f" (okänt schema {scheme!r})")
+        ssl = scheme.lower() == "https"
+        text = rest.rstrip("/")
+        if "/" in text or "?" in text or "@" in text:
+            raise ValueError(bad + " (ingen sökväg eller inloggning i adressen)")
+    port_text = None
+    if text.startswith("["):  # [ipv6] or [ipv6]:port
+        host, close, tail = text[1:].partition("]")
+        if not close or (tail and not tail.startswith(":")):
+            raise ValueError(bad)
+        port_text = tail[1:] if tail else None
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(bad) from None
+    elif text.count(":") > 1:  # a bare IPv6 address, no port
+        host = text
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            raise ValueError(bad) from None
+    else:
+        host, colon, port_text = text.partition(":")
+        port_text = port_text if colon else None
+        if not _HOST.match(host):
+            raise ValueError(bad)
+    if port_text is None:
+        return host, None, ssl
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ValueError(bad + f" (porten {port_text!r} ska vara ett tal 1–65535)")
+    return host, int(port_text), ssl
 
 
 class Settings(BaseSettings):
@@ -21,11 +69,32 @@ class Settings(BaseSettings):
     )
     chroma_host: str | None = Field(
         None,
-        description="Host of a Chroma server (`chroma run`). When set, the server is used "
-        "instead of the embedded store in data_dir.",
+        description="Chroma server (`chroma run`) to use instead of the embedded store in data_dir: "
+        "'host', 'host:port', '[ipv6]:port' or 'http(s)://host[:port]' (https turns on chroma_ssl). "
+        "A port given here wins over the default chroma_port; two different ports are refused.",
     )
     chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server.")
     chroma_ssl: bool = Field(False, description="Use HTTPS to talk to the Chroma server.")
+    store_connect_timeout_s: float = Field(
+        30.0, ge=0.0,
+        description="How long start-up waits for an unreachable Chroma server (retrying, with a "
+        "message each time) before giving up with a non-zero exit code.",
+    )
+    store_retries: int = Field(
+        2, ge=0, le=10, description="Retries of a failed Chroma call (with exponential backoff) "
+        "before the request gets a 503.",
+    )
+    store_retry_backoff_s: float = Field(
+        0.1, ge=0.0, le=5.0, description="First backoff between retries (doubled each retry)."
+    )
+    breaker_failures: int = Field(
+        3, ge=1, description="Consecutive failures of Chroma or the embedder that open its circuit "
+        "breaker: calls then fail at once with 503 instead of waiting on a dead dependency.",
+    )
+    breaker_cooldown_s: float = Field(
+        5.0, gt=0.0, description="Seconds an open circuit breaker refuses calls before one trial call "
+        "tests the dependency again (also the Retry-After of the 503).",
+    )
     collection: str = Field(
         "paragraf",
         min_length=3,
@@ -175,6 +244,23 @@ class Settings(BaseSettings):
     @classmethod
     def _expand(cls, value: Path) -> Path:
         return Path(value).expanduser()
+
+    @model_validator(mode="after")
+    def _split_chroma_host(self) -> Settings:
+        """Accept the forms people type for a server address (see chroma_host)."""
+        if self.chroma_host is None or not self.chroma_host.strip():
+            self.chroma_host = None
+            return self
+        host, port, ssl = parse_chroma_address(self.chroma_host)
+        if port is not None and "chroma_port" in self.model_fields_set and port != self.chroma_port:
+            raise ValueError(
+                f"PARAGRAF_CHROMA_HOST anger port {port} men PARAGRAF_CHROMA_PORT är {self.chroma_port}; "
+                "ange porten på ett ställe"
+            )
+        self.chroma_host = host
+        self.chroma_port = port or self.chroma_port
+        self.chroma_ssl = self.chroma_ssl or ssl
+        return self
 
     @property
     def chroma_dir(self) -> Path:

@@ -129,35 +129,42 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
         os.unlink(log.name)
 
 
+def start_chroma(folder: Path, port: int, log) -> subprocess.Popen:
+    """`chroma run` on 127.0.0.1:`port` with its data in `folder`, returned once it answers."""
+    import httpx
+
+    exe = Path(sys.executable).with_name("chroma")
+    folder.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen([str(exe), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("chroma run did not start")
+        time.sleep(0.2)
+
+
 @contextmanager
 def chroma_server(folder: Path):
     """`chroma run` on a free loopback port with its data in `folder`; yields (host, port)."""
     port = _free_port()
-    exe = Path(sys.executable).with_name("chroma")
-    import httpx
-
     folder.mkdir(parents=True, exist_ok=True)
     log = open(folder.parent / f"{folder.name}.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen([str(exe), "run", "--path", str(folder), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = None
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError("chroma run did not start")
-            time.sleep(0.2)
+        proc = start_chroma(folder, port, log)
         yield "127.0.0.1", port
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
         log.close()
-
 
 
 def bench_server(data_dir: Path, requests: int) -> dict:

@@ -84,7 +84,7 @@ class HybridRetriever:
         s = self.settings
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
-        query_vector = self.index.embedder.embed_query(question)
+        query_vector = self.index.embed_question(question)
         timings["embed_query"] = _ms(t0)
 
         snap = self.index.snapshot()

@@ -15,19 +15,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
+from assistant import prompts
 from assistant.ids import parse_paragraph_id, section_label
 from assistant.models import DocumentMeta, Paragraph, ParsedDocument
 from assistant.settings import Settings
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
+from index.faults import EMBEDDER, STORE, CircuitBreaker, DependencyUnavailable, is_store_fault
 from index.lexical import LexicalIndex
 from index.segments import Manifest, SegmentStore, StoredDocument
 from index.register import Register
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _PARAGRAPH_KEYS = ("paragraph_id", "doc_id", "ordinal", "page", "section", "kind")
@@ -95,7 +99,15 @@ class ParagraphIndex:
     def __init__(self, settings: Settings, embedder: Embedder) -> None:
         self.settings = settings
         self.embedder = embedder
-        self._connect()
+        self.breaker = CircuitBreaker(
+            STORE, failures=settings.breaker_failures, cooldown_s=settings.breaker_cooldown_s,
+            retries=settings.store_retries, backoff_s=settings.store_retry_backoff_s, is_fault=is_store_fault,
+        )
+        # The embedder runs in-process: a failure is not retried, only counted and short-circuited.
+        self.embedder_breaker = CircuitBreaker(
+            EMBEDDER, failures=settings.breaker_failures, cooldown_s=settings.breaker_cooldown_s, retries=0,
+        )
+        self._connect_at_start()
         meta = self._collection.metadata or {}
         recorded = meta.get("embedder")
         if recorded and recorded != embedder.name:
@@ -113,6 +125,33 @@ class ParagraphIndex:
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
         self._checked_at = 0.0
+
+    def _store(self, fn: Callable[[], T]) -> T:
+        """A call to Chroma through the circuit breaker: retried with backoff, and
+        `DependencyUnavailable` (503 in the API) when the store cannot answer."""
+        return self.breaker.call(fn, prompts.STORE_UNAVAILABLE)
+
+    def _connect_at_start(self) -> None:
+        """Connect; a Chroma server that is not up yet is waited for (with a visible message)
+        for store_connect_timeout_s, then `DependencyUnavailable`."""
+        deadline = time.monotonic() + self.settings.store_connect_timeout_s
+        wait = 0.5
+        while True:
+            try:
+                return self._connect()
+            except Exception as exc:
+                if not self.settings.chroma_host or not is_store_fault(exc):
+                    raise
+                left = deadline - time.monotonic()
+                where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
+                if left <= 0:
+                    raise DependencyUnavailable(
+                        STORE, prompts.STORE_UNREACHABLE_AT_START.format(
+                            where=where, seconds=round(self.settings.store_connect_timeout_s)),
+                    ) from exc
+                wait = min(wait * 2, 5.0, left)
+                logger.warning("Chroma at %s is not answering (%s); trying again in %.1f s", where, exc, wait)
+                time.sleep(wait)
 
     def _connect(self) -> None:
         import chromadb
@@ -174,15 +213,33 @@ class ParagraphIndex:
                 now - self._checked_at < self.settings.refresh_interval_s
             ):
                 return self._snapshot
+            generation = self._store(self._generation)
             self._checked_at = now
-            generation = self._generation()
             # Every write moves the generation (before and after), so an unchanged one means an
             # unchanged index: `force` only skips the refresh interval.
             if generation != self._snapshot.generation:
                 if generation != self._own_generation and self._snapshot.generation >= 0:
                     self._reopen()
-                self._snapshot = self._load(generation)
+                self._snapshot = self._store(lambda: self._load(generation))
             return self._snapshot
+
+    @property
+    def last_snapshot(self) -> Snapshot:
+        """The snapshot in memory, without asking the store whether it is current."""
+        return self._snapshot
+
+    @property
+    def loaded(self) -> bool:
+        """Whether a snapshot (catalogue and paragraphs) is in memory."""
+        return self._snapshot.generation >= 0
+
+    def embed_question(self, question: str) -> np.ndarray:
+        """The question's vector, through the embedder's circuit breaker."""
+        return self.embedder_breaker.call(lambda: self.embedder.embed_query(question), prompts.EMBEDDER_UNAVAILABLE)
+
+    def ping(self) -> None:
+        """One cheap round trip to the store (readiness); `DependencyUnavailable` when it fails."""
+        self._store(self._client.heartbeat)
 
     def _load(self, generation: int) -> Snapshot:
         """The snapshot at `generation`: unchanged documents from the previous snapshot (or, at
@@ -364,14 +421,19 @@ class ParagraphIndex:
                 query_embeddings=[query_vector.tolist()], n_results=k, where=where, include=["distances"],
             )
 
-        try:
-            result = query()
-        except chromadb.errors.InternalError:
-            # Written by another process since the last check: reconnect once and retry.
-            logger.warning("vector query failed; reopening the store and retrying", exc_info=True)
-            with self._lock:
-                self._reopen()
-            result = query()
+        def query_or_reopen():
+            try:
+                return query()
+            except chromadb.errors.InternalError:
+                if self.settings.chroma_host:
+                    raise
+                # Written by another process since the last check: reconnect once and retry.
+                logger.warning("vector query failed; reopening the store and retrying", exc_info=True)
+                with self._lock:
+                    self._reopen()
+                return query()
+
+        result = self._store(query_or_reopen)
         # cosine distance = 1 - cos
         return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
 
@@ -464,13 +526,16 @@ class ParagraphIndex:
                     },
                 )
             )
-        with self._lock:
+        def write() -> None:
             # A generation before and after: a writer killed in between leaves a generation that
             # names the document, so every reader fetches it again (and finds it incomplete).
             self._bump(parsed.meta.doc_id)
             self._delete(parsed.meta.doc_id)
             self.vector_store.add(nodes)
             self._bump(parsed.meta.doc_id)
+
+        with self._lock:
+            self._store(write)  # idempotent, so a retry after a fault rewrites the whole document
         self.segments.save(
             StoredDocument(parsed.meta, parsed.paragraphs), [lexical_text(parsed.meta, p) for p in parsed.paragraphs]
         )
@@ -479,9 +544,12 @@ class ParagraphIndex:
         with self._lock:
             if doc_id not in self.snapshot(force=True).documents:
                 return False
-            self._bump(doc_id)
-            self._delete(doc_id)
-            self._bump(doc_id)
+            def write() -> None:
+                self._bump(doc_id)
+                self._delete(doc_id)
+                self._bump(doc_id)
+
+            self._store(write)
             return True
 
     def _delete(self, doc_id: str) -> None:
@@ -490,8 +558,9 @@ class ParagraphIndex:
     def _bump(self, doc_id: str) -> None:
         """Next generation, with `doc_id` in the change log other processes (and this one's next
         start) read to fetch only what changed."""
-        meta = dict(self._collection.metadata or {})
-        generation = self._own_generation = self._generation() + 1
+        current = self._client.get_collection(self.settings.collection, embedding_function=None)
+        meta = dict(current.metadata or {})
+        generation = self._own_generation = int(meta.get("generation", 0)) + 1
         try:
             log = json.loads(meta.get("changes", "[]"))
         except (TypeError, ValueError):
