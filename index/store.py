@@ -9,7 +9,6 @@ segments (`index.segments`) save re-reading and re-tokenising unchanged document
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -23,9 +22,10 @@ from assistant import prompts
 from assistant.ids import parse_paragraph_id, section_label
 from assistant.models import DocumentMeta, Paragraph, ParsedDocument
 from assistant.settings import Settings
+from index import chroma
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
-from index.faults import EMBEDDER, STORE, CircuitBreaker, DependencyUnavailable, is_store_fault
+from index.faults import EMBEDDER, STORE, CircuitBreaker, is_store_fault
 from index.lexical import LexicalIndex
 from index.segments import Manifest, SegmentStore, StoredDocument
 from index.register import Register
@@ -33,12 +33,6 @@ from index.register import Register
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
-_PARAGRAPH_KEYS = ("paragraph_id", "doc_id", "ordinal", "page", "section", "kind")
-_DOC_KEYS = tuple(k for k in DocumentMeta.model_fields if k != "doc_id")
-_GET_BATCH = 5000
-# Writes remembered in the collection metadata (generation, doc_id), for incremental reloads.
-CHANGE_LOG = 256
 # A scope covering at least this share of the paragraphs is searched unfiltered and cut afterwards.
 POST_FILTER_SHARE = 0.2
 
@@ -132,56 +126,12 @@ class ParagraphIndex:
         return self.breaker.call(fn, prompts.STORE_UNAVAILABLE)
 
     def _connect_at_start(self) -> None:
-        """Connect; a Chroma server that is not up yet is waited for (with a visible message)
-        for store_connect_timeout_s, then `DependencyUnavailable`."""
-        deadline = time.monotonic() + self.settings.store_connect_timeout_s
-        wait = 0.5
-        while True:
-            try:
-                return self._connect()
-            except Exception as exc:
-                if not self.settings.chroma_host or not is_store_fault(exc):
-                    raise
-                left = deadline - time.monotonic()
-                where = f"{self.settings.chroma_host}:{self.settings.chroma_port}"
-                if left <= 0:
-                    raise DependencyUnavailable(
-                        STORE, prompts.STORE_UNREACHABLE_AT_START.format(
-                            where=where, seconds=round(self.settings.store_connect_timeout_s)),
-                    ) from exc
-                wait = min(wait * 2, 5.0, left)
-                logger.warning("Chroma at %s is not answering (%s); trying again in %.1f s", where, exc, wait)
-                time.sleep(wait)
+        self._client, self._collection = chroma.open_with_retry(self.settings, self.embedder)
+        self._vector_store = None  # llama-index's writer, created on the first write
 
     def _connect(self) -> None:
-        import chromadb
-
-        settings = self.settings
-        chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-        if settings.chroma_host:
-            self._client = chromadb.HttpClient(
-                host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
-                settings=chroma_settings,
-            )
-        else:
-            # Chroma caches one system per folder and process, whose vector segment readers do
-            # not see writes made by other processes since it started; always start afresh.
-            from chromadb.api.shared_system_client import SharedSystemClient
-
-            SharedSystemClient.clear_system_cache()
-            settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(settings.chroma_dir), settings=chroma_settings
-            )
-        # embedding_function=None: Chroma must never run (or download) its default model.
-        self._collection = self._client.get_or_create_collection(
-            settings.collection,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"paragraf_schema": SCHEMA_VERSION, "embedder": self.embedder.name,
-                      "dim": self.embedder.dim, "generation": 0},
-        )
-        self._vector_store = None  # llama-index's writer, created on the first write
+        self._client, self._collection = chroma.open_collection(self.settings, self.embedder)
+        self._vector_store = None
 
     @property
     def vector_store(self):
@@ -307,55 +257,10 @@ class ParagraphIndex:
         return manifest.generation, docs, manifest.incomplete
 
     def _changes(self, since: int, generation: int) -> set[str] | None:
-        """Documents written after generation `since` up to `generation`, from the change log in
-        the collection metadata; None when the log does not reach back that far."""
-        if since == generation:
-            return set()
-        if since > generation:
-            return None
-        meta = self._client.get_collection(self.settings.collection, embedding_function=None).metadata or {}
-        try:
-            log = {int(g): d for g, d in json.loads(meta.get("changes", "[]"))}
-        except (TypeError, ValueError):
-            return None
-        wanted = range(since + 1, generation + 1)
-        if any(g not in log for g in wanted):
-            return None
-        return {log[g] for g in wanted}
+        return chroma.changes_between(self._client, self.settings.collection, since, generation)
 
     def _read(self, where: dict | None) -> tuple[dict[str, StoredDocument], set[str]]:
-        """Documents read from Chroma (all, or those `where` selects): the complete ones, and the
-        ids of half-written ones (a writer died mid-document: never served; the next ingest
-        rewrites it)."""
-        rows: list[tuple[Paragraph, DocumentMeta]] = []
-        offset = 0
-        while True:
-            got = self._collection.get(
-                where=where, include=["documents", "metadatas"], limit=_GET_BATCH, offset=offset
-            )
-            for text, md in zip(got["documents"], got["metadatas"]):
-                paragraph = Paragraph(
-                    text=text or "", **{k: md[k] for k in _PARAGRAPH_KEYS if k in md}
-                )
-                doc = DocumentMeta(doc_id=md["doc_id"], **{k: md[k] for k in _DOC_KEYS if k in md})
-                rows.append((paragraph, doc))
-            if len(got["ids"]) < _GET_BATCH:
-                break
-            offset += _GET_BATCH
-        rows.sort(key=lambda r: (r[0].doc_id, r[0].ordinal))
-        grouped: dict[str, tuple[DocumentMeta, list[Paragraph], set[str]]] = {}
-        for paragraph, doc in rows:
-            entry = grouped.setdefault(doc.doc_id, (doc, [], set()))
-            entry[1].append(paragraph)
-            entry[2].add(doc.content_hash)
-        complete, broken = {}, set()
-        for doc_id, (meta, paragraphs, hashes) in grouped.items():
-            if hashes == {meta.content_hash} and len(paragraphs) == meta.paragraph_count:
-                complete[doc_id] = StoredDocument(meta, paragraphs)
-            else:
-                logger.warning("document %s is incomplete in the index (hidden until re-ingested)", doc_id)
-                broken.add(doc_id)
-        return complete, broken
+        return chroma.read_documents(self._collection, where)
 
     def documents(self) -> list[DocumentMeta]:
         snap = self.snapshot()
@@ -514,7 +419,7 @@ class ParagraphIndex:
         doc_fields = parsed.meta.model_dump(exclude={"doc_id"})
         nodes = []
         for paragraph, vector in zip(parsed.paragraphs, vectors):
-            metadata = {**doc_fields, **paragraph.model_dump(include=set(_PARAGRAPH_KEYS))}
+            metadata = {**doc_fields, **paragraph.model_dump(include=set(chroma.PARAGRAPH_KEYS))}
             nodes.append(
                 TextNode(
                     id_=paragraph.paragraph_id,
@@ -556,16 +461,5 @@ class ParagraphIndex:
         self._collection.delete(where={"doc_id": doc_id})
 
     def _bump(self, doc_id: str) -> None:
-        """Next generation, with `doc_id` in the change log other processes (and this one's next
-        start) read to fetch only what changed."""
-        current = self._client.get_collection(self.settings.collection, embedding_function=None)
-        meta = dict(current.metadata or {})
-        generation = self._own_generation = int(meta.get("generation", 0)) + 1
-        try:
-            log = json.loads(meta.get("changes", "[]"))
-        except (TypeError, ValueError):
-            log = []
-        meta["changes"] = json.dumps((log + [[generation, doc_id]])[-CHANGE_LOG:])
-        meta["generation"] = generation
-        self._collection.modify(metadata=meta)
+        self._own_generation = chroma.bump(self._client, self._collection, self.settings.collection, doc_id)
         self._checked_at = 0.0

@@ -202,7 +202,7 @@ def test_a_restart_reads_nothing_from_chroma_and_a_write_elsewhere_fetches_only_
 def test_when_the_change_log_does_not_reach_back_everything_is_read_again(
     settings, fake_embedder: FakeEmbedder, tmp_path: Path, monkeypatch
 ):
-    monkeypatch.setattr("index.store.CHANGE_LOG", 2)
+    monkeypatch.setattr("index.chroma.CHANGE_LOG", 2)
     settings.refresh_interval_s = 0.0
     writer = Paragraf(settings, embedder=fake_embedder)
     ingest_paths([_copy_seeds(tmp_path / "a", ["000"])], writer.index)
