@@ -15,6 +15,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.routes import ERRORS, Core, Who
+from api.security import refuse_hidden
 from assistant import prompts
 from assistant.ids import is_record_id
 from assistant.models import AssignmentRecord, DecisionRecord, TargetRecord
@@ -116,7 +117,10 @@ def _one(app: Paragraf, who, record_id: str, kind: str):
     register: Register = app.index.register()
     record = register.get(record_id) if is_record_id(record_id) else None
     meta = app.index.snapshot().documents.get(record.doc_id) if record else None
-    if record is None or record.kind != kind or meta is None or not visible(meta, who.labels):
+    if record is not None and record.kind == kind and meta is not None and not visible(meta, who.labels):
+        refuse_hidden(who, app.audit, record_id)
+        meta = None
+    if record is None or record.kind != kind or meta is None:
         raise HTTPException(404, prompts.RECORD_NOT_FOUND.format(record_id=record_id))
     return record
 

@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from api.security import Caller, api_key, identify, require_admin
+from api.security import Caller, api_key, identify, refuse_hidden, require_admin
 from assistant import prompts
 from assistant.citations import paragraph_reference
 from assistant.conversations import is_conversation_id
@@ -75,7 +75,7 @@ def core(request: Request) -> Paragraf:
 
 
 def caller(request: Request) -> Caller:
-    return identify(request.app.state.settings, api_key(request))
+    return identify(request.app.state.settings, api_key(request), getattr(request.state, "request_id", ""))
 
 
 Core = Annotated[Paragraf, Depends(core)]
@@ -189,7 +189,10 @@ def documents(app: Core, who: Who, filters: Annotated[Filters, Depends(query_fil
 
 def _visible_document(app: Paragraf, who: Caller, doc_id: str) -> tuple[DocumentMeta, list[Paragraph]]:
     found = app.index.document(doc_id) if is_doc_id(doc_id) else None
-    if found is None or not visible(found[0], who.labels):
+    if found is not None and not visible(found[0], who.labels):
+        refuse_hidden(who, app.audit, doc_id)
+        found = None
+    if found is None:
         raise HTTPException(404, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))
     return found
 
@@ -228,7 +231,10 @@ def paragraph(paragraph_id: str, app: Core, who: Who) -> ParagraphDetail:
     except ValueError as exc:
         raise HTTPException(400, prompts.PARAGRAPH_ID_INVALID.format(paragraph_id=paragraph_id)) from exc
     found = app.index.paragraph(paragraph_id)
-    if found is None or not visible(found[1], who.labels):
+    if found is not None and not visible(found[1], who.labels):
+        refuse_hidden(who, app.audit, paragraph_id)
+        found = None
+    if found is None:
         raise HTTPException(404, prompts.PARAGRAPH_NOT_FOUND.format(paragraph_id=paragraph_id))
     p, meta = found
     _, paragraphs = app.index.document(meta.doc_id) or (meta, [p])
@@ -257,7 +263,9 @@ def feedback(item: FeedbackIn, app: Core, who: Who) -> FeedbackReceipt:
 )
 def feedback_export(app: Core, who: Who) -> StreamingResponse:
     """All feedback as JSONL (admin key required)."""
-    require_admin(who)
+    require_admin(who, app.audit, "GET /api/feedback")
+    app.audit.record(who.key_id, "feedback.export", "feedback.jsonl", "ok", who.request_id,
+                     records=app.feedback.count())
     return StreamingResponse(
         app.feedback.lines(), media_type="application/x-ndjson",
         headers={"Content-Disposition": 'attachment; filename="paragraf-feedback.jsonl"'},

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from assistant import prompts
+from assistant.audit import ANONYMOUS, AuditLog, key_id
 from assistant.settings import Settings
 
 ADMIN = "admin"
@@ -18,6 +19,8 @@ class Caller:
     labels: frozenset[str]
     admin: bool = False
     key_given: bool = False
+    key_id: str = ANONYMOUS  # for the audit log: derived from the key, never the key
+    request_id: str = ""
 
 
 def api_key(request: Request) -> str | None:
@@ -29,18 +32,27 @@ def api_key(request: Request) -> str | None:
     return key or None
 
 
-def identify(settings: Settings, key: str | None) -> Caller:
+def identify(settings: Settings, key: str | None, request_id: str = "") -> Caller:
     """The caller behind `key` (anonymous when None); raises 401 for an unknown key."""
     anonymous = frozenset(settings.anonymous_labels)
     if key is None:
-        return Caller(labels=anonymous)
+        return Caller(labels=anonymous, request_id=request_id)
     for known, labels in settings.api_keys.items():
         if hmac.compare_digest(known.encode(), key.encode()):
             granted = frozenset(labels) | anonymous
-            return Caller(labels=granted - {ADMIN}, admin=ADMIN in granted, key_given=True)
+            return Caller(labels=granted - {ADMIN}, admin=ADMIN in granted, key_given=True,
+                          key_id=key_id(key), request_id=request_id)
     raise HTTPException(401, prompts.API_KEY_INVALID, headers={"WWW-Authenticate": "Bearer"})
 
 
-def require_admin(caller: Caller) -> None:
+def require_admin(caller: Caller, log: AuditLog, target: str) -> None:
+    """401/403 for a caller without the admin label; the refusal goes to the audit log."""
     if not caller.admin:
+        log.record(caller.key_id, "admin.refused", target, "refused", caller.request_id)
         raise HTTPException(403 if caller.key_given else 401, prompts.ADMIN_REQUIRED)
+
+
+def refuse_hidden(caller: Caller, log: AuditLog, target: str) -> None:
+    """Record that `caller` asked for something that exists but is not theirs to see (the
+    caller gets the same 404 as for something missing)."""
+    log.record(caller.key_id, "access.refused", target, "refused", caller.request_id)

@@ -38,6 +38,13 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update(1)
 
         report = ingest_paths(paths, app.index, progress=progress, visibility=args.visibility)
+    from assistant.audit import cli_user
+
+    for item in report.files:  # what changed the index (or was refused), not files left as they were
+        if item.status == "unchanged":
+            continue
+        app.audit.record(cli_user(), "document.ingest", item.doc_id or str(item.path), item.status,
+                         file=str(item.path), paragraphs=item.paragraphs, message=item.message)
     print(
         f"Klart på {report.seconds:.1f} s: {report.count('added')} nya, "
         f"{report.count('updated')} uppdaterade, {report.count('unchanged')} oförändrade, "
@@ -91,8 +98,12 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from assistant.audit import cli_user
+
     app = _app(args)
-    if app.remove(args.doc_id):
+    removed = app.remove(args.doc_id)
+    app.audit.record(cli_user(), "document.delete", args.doc_id, "removed" if removed else "not_found")
+    if removed:
         print(f"Dokumentet {args.doc_id} togs bort.")
         return 0
     print(f"Dokumentet {args.doc_id} finns inte.", file=sys.stderr)

@@ -6,9 +6,6 @@ processes on one machine can share the file without interleaving lines.
 
 from __future__ import annotations
 
-import json
-import os
-import threading
 import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
@@ -17,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant import jsonl
 from assistant.models import Citation
 
 
@@ -39,7 +37,6 @@ class FeedbackRecord(FeedbackIn):
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._lock = threading.Lock()
 
     def add(self, item: FeedbackIn) -> FeedbackRecord:
         record = FeedbackRecord(
@@ -47,25 +44,12 @@ class FeedbackStore:
             feedback_id=uuid.uuid4().hex,
             created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
         )
-        line = (json.dumps(record.model_dump(), ensure_ascii=False) + "\n").encode("utf-8")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
-            try:
-                os.write(fd, line)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+        jsonl.append(self.path, record.model_dump())
         return record
 
     def lines(self) -> Iterator[str]:
         """Every stored record as one JSONL line (a torn last line, from a crash, is left out)."""
-        if not self.path.exists():
-            return
-        with self.path.open(encoding="utf-8") as fh:
-            for line in fh:
-                if line.endswith("\n") and line.strip():
-                    yield line
+        return jsonl.lines(self.path)
 
     def count(self) -> int:
         return sum(1 for _ in self.lines())

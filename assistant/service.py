@@ -10,6 +10,7 @@ from assistant.register_answer import RegisterAnswerer
 from assistant.scorer import Scorer
 from assistant.citations import paragraph_reference
 from assistant.conversations import ConversationStore, Turn, context_question
+from assistant.audit import AuditLog
 from assistant.feedback import FeedbackStore
 from assistant.models import AskResponse, DocumentMeta, Filters, SearchHit, SearchResponse
 from assistant.settings import Settings
@@ -46,6 +47,7 @@ class Paragraf:
             s.conversation_max_turns, s.conversation_max_count, s.conversation_ttl_s
         )
         self.feedback = FeedbackStore(s.feedback_path)
+        self.audit = AuditLog(s.audit_path)
 
     def check_question(self, question: str) -> str:
         question = " ".join((question or "").split())

@@ -276,5 +276,10 @@ class Settings(BaseSettings):
         return self.data_dir / "embeddings.sqlite"
 
     @property
+    def audit_path(self) -> Path:
+        """The audit trail of admin actions and refused accesses (JSON lines)."""
+        return self.data_dir / "audit.jsonl"
+
+    @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
