@@ -37,6 +37,9 @@ _PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
 # a reference to a paragraph, not the start of one.
 _SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(och|samt|den|i|§)\b")
+# "§ 5 Val av justerare. Till justerare utses Anna Ek." (compact minutes): the title is the first
+# sentence, the rest of the line is the § text, which would otherwise vanish into the heading.
+_TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,}?[a-zåäöé0-9)])\.\s+(?P<text>[A-ZÅÄÖ§].*\S)$")
 _CASE_NUMBER = re.compile(
     r"(Ärendenummer|Diarienummer|Dnr\.?:?)\s*\S+|\b[A-ZÅÄÖ]{1,5}\s?\d{1,5}-\d{4}\b"
     r"|\b[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}\b",
@@ -197,6 +200,13 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         sign = _PARAGRAPH_SIGN.match(text)
         if sign and _SIGN_REFERENCE.match(sign.group(2)):
             sign = None
+        compact = _TITLE_THEN_TEXT.match(sign.group(2)) if sign else None
+        if compact and len(compact["text"].split()) >= 3:
+            flush()
+            items.append((line.page, _Heading(1, f"§ {sign.group(1)} {_clean_case_numbers(compact['title'])}")))
+            cur = _Block(line.page, "text", [compact["text"]])
+            i += 1
+            continue
         if sign:
             flush()
             title_parts = [_clean_case_numbers(sign.group(2))]

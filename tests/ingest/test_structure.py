@@ -48,6 +48,22 @@ def test_case_number_on_paragraph_line_is_not_the_title():
     assert paras[0].section == "§ 234 Redovisning av uppdrag om skjutbanor › Beslut"
 
 
+def test_compact_minutes_keep_the_text_on_the_paragraph_sign_line():
+    # "§ N Title. Text …" on one line: the first sentence is the title, the rest is the § text
+    # (it used to vanish into the heading, leaving the § without any paragraph).
+    paras = parse(
+        "Protokoll årsmöte\n\n§ 1 Mötets öppnande. Ordföranden Anna Ek förklarade mötet öppnat.\n\n"
+        "§ 2 Val av justerare. Till justerare valdes Per Lund och Eva Berg.\n\n"
+        "§ 3 Övriga frågor.\n\nInga övriga frågor anmäldes.\n"
+    )
+    assert [(p.section, p.text) for p in paras] == [
+        ("", "Protokoll årsmöte"),
+        ("§ 1 Mötets öppnande", "Ordföranden Anna Ek förklarade mötet öppnat."),
+        ("§ 2 Val av justerare", "Till justerare valdes Per Lund och Eva Berg."),
+        ("§ 3 Övriga frågor.", "Inga övriga frågor anmäldes."),
+    ]
+
+
 def test_numbered_and_goal_headings_nest():
     paras = parse("2. Mål och verksamhetsnytta\n2.2. Uppdragsmål 2025\nEfter genomfört uppdrag ser vi mål.\n\n\n\nMål 6. En hållbar miljö\n\nText om miljö här.\n")
     assert paras[0].section == "2 Mål och verksamhetsnytta › 2.2 Uppdragsmål 2025"
