@@ -1,5 +1,6 @@
-"""Admin operations over HTTP (admin API key): ingest an uploaded document, delete a document.
-Feedback export lives with feedback in api.routes."""
+"""Admin operations over HTTP (admin API key): queue an uploaded document as a background ingest
+job, follow jobs, delete a document, read the audit trail. Feedback export lives with feedback in
+api.routes."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import uuid
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
@@ -18,20 +19,13 @@ from api.security import require_admin
 from assistant import prompts
 from assistant.audit import ACTIONS, AuditEntry
 from assistant.ids import is_doc_id
-from ingest.extract import is_supported
-from ingest.pipeline import FileResult, ingest_paths
+from ingest.extract import IngestError, is_supported
+from ingest.jobs import Job, JobManager
+from ingest.metadata import load_sidecar
+from ingest.parse import check_visibility
 
 router = APIRouter()
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9ÅÄÖåäöÉé._-]+")
-
-
-class IngestResult(BaseModel):
-    file: str
-    status: str
-    doc_id: str
-    paragraphs: int
-    pages: int
-    message: str
 
 
 class Removed(BaseModel):
@@ -39,14 +33,16 @@ class Removed(BaseModel):
     removed: bool
 
 
-@router.post("/api/admin/documents", response_model=IngestResult, status_code=201, responses=ERRORS)
+@router.post("/api/admin/documents", response_model=Job, status_code=202, responses=ERRORS)
 async def upload(
-    request: Request, app: Core, who: Who,
+    request: Request, response: Response, app: Core, who: Who,
     file: Annotated[UploadFile, File(description="PDF, .txt or .md")],
     visibility: Annotated[str, Form(description="Access label, e.g. public or internal.")] = "public",
     metadata: Annotated[str, Form(description="Optional JSON with sidecar fields (title, organisation, …).")] = "",
-) -> IngestResult:
-    """Ingest one uploaded document (admin key). A bad file is refused; the index is untouched."""
+) -> Job:
+    """Queue one uploaded document for ingest (admin key): 202 with the job, whose progress and
+    outcome `GET /api/admin/jobs/{job_id}` gives. A wrong file type, access label or metadata is
+    refused at once (422); a file that cannot be read fails its job; the index is never harmed."""
     require_admin(who, app.audit, "POST /api/admin/documents")
     name = _SAFE_NAME.sub("_", (file.filename or "").rsplit("/", 1)[-1].rsplit("\\", 1)[-1]).strip("._")
     if not name or not is_supported(Path(name)):
@@ -58,19 +54,40 @@ async def upload(
         with target.open("wb") as out:
             while chunk := await file.read(1 << 20):
                 out.write(chunk)
-        if metadata.strip():  # a sidecar: ingest validates it (and the visibility) like any other
+        if metadata.strip():  # a sidecar, checked now like ingest checks it
             (folder / f"{name}.meta.json").write_text(metadata, encoding="utf-8")
-        report = await run_in_threadpool(ingest_paths, [target], app.index, None, visibility)
+        try:
+            check_visibility(visibility)
+            load_sidecar(target)
+        except IngestError as exc:
+            raise HTTPException(422, f"{name}: {exc}") from exc
+        jobs: JobManager = request.app.state.jobs
+        job = await run_in_threadpool(jobs.submit, [target], visibility, who.key_id, who.request_id)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    result: FileResult = report.files[0]
-    request.app.state.metrics.ingested.labels(result.status).inc()
-    app.audit.record(who.key_id, "document.upload", result.doc_id or name, result.status, who.request_id,
-                     file=name, visibility=visibility, paragraphs=result.paragraphs, message=result.message)
-    if result.status == "skipped":
-        raise HTTPException(422, f"{name}: {result.message}")
-    return IngestResult(file=name, status=result.status, doc_id=result.doc_id,
-                        paragraphs=result.paragraphs, pages=result.pages, message=result.message)
+    app.audit.record(who.key_id, "document.upload", name, "queued", who.request_id, job_id=job.job_id,
+                     visibility=visibility)
+    response.headers["Location"] = f"/api/admin/jobs/{job.job_id}"
+    return job
+
+
+@router.get("/api/admin/jobs", response_model=list[Job], responses=ERRORS)
+def jobs_list(request: Request, app: Core, who: Who,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[Job]:
+    """Ingest jobs, newest first (admin key)."""
+    require_admin(who, app.audit, "GET /api/admin/jobs")
+    return request.app.state.jobs.store.all()[:limit]
+
+
+@router.get("/api/admin/jobs/{job_id}", response_model=Job, responses=ERRORS)
+def job_detail(job_id: str, request: Request, app: Core, who: Who) -> Job:
+    """One job: state (queued, running, done, failed), pages done/total, the current stage, each
+    file's outcome and the errors (admin key)."""
+    require_admin(who, app.audit, f"GET /api/admin/jobs/{job_id}")
+    job = request.app.state.jobs.store.get(job_id) if job_id.isalnum() else None
+    if job is None:
+        raise HTTPException(404, prompts.JOB_NOT_FOUND.format(job_id=job_id))
+    return job
 
 
 @router.delete("/api/admin/documents/{doc_id}", response_model=Removed, responses=ERRORS)

@@ -22,6 +22,7 @@ from assistant import prompts
 from assistant.service import Paragraf
 from assistant.settings import Settings
 from index.faults import DependencyUnavailable
+from ingest.jobs import JobManager
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).with_name("static")
@@ -76,7 +77,15 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
         api_.state.metrics = metrics
         api_.state.embedder_checked = time.monotonic()
         metrics.watch(core.index.breaker, core.index.embedder_breaker)
+
+        def finished(job) -> None:
+            for f in job.files:
+                metrics.ingested.labels(f.status).inc()
+
+        api_.state.jobs = JobManager(core.settings, on_finished=finished)
+        api_.state.jobs.start()  # also resumes jobs a previous process left unfinished
         yield
+        api_.state.jobs.stop()
 
     api = FastAPI(
         title="Paragraf",

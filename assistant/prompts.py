@@ -35,6 +35,7 @@ STORE_UNAVAILABLE = (
 )
 STORE_UNREACHABLE_AT_START = "Chroma-servern på {where} svarar inte (väntade {seconds} s)."
 EMBEDDER_UNAVAILABLE = "Språkmodellen för sökning fungerar inte just nu. Försök igen om en stund."
+JOB_NOT_FOUND = "Jobbet {job_id!r} finns inte."
 NOT_READY = "Tjänsten är inte redo: {reasons}."
 
 

@@ -233,6 +233,14 @@ class Settings(BaseSettings):
     conversation_ttl_s: float = Field(
         3600.0, gt=0, description="Seconds after its last turn that a conversation is forgotten."
     )
+    max_ingest_jobs: int = Field(
+        1, ge=1, le=32, description="Background ingest jobs (uploads) that run at once; more wait in "
+        "the queue. Each runs in its own process.",
+    )
+    ingest_job_nice: int = Field(
+        10, ge=0, le=19, description="CPU niceness of ingest job processes (0 = same priority as the "
+        "API), so that answering keeps its latency while a job parses, OCRs and embeds.",
+    )
     refresh_interval_s: float = Field(
         2.0,
         ge=0.0,

@@ -27,6 +27,7 @@ from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.faults import EMBEDDER, STORE, CircuitBreaker, is_store_fault
 from index.lexical import LexicalIndex
+from ingest import progress
 from index.segments import Manifest, SegmentStore, StoredDocument
 from index.register import Register
 
@@ -370,7 +371,10 @@ class ParagraphIndex:
         size = self.settings.embed_batch_size
 
         def compute(todo: list[str]) -> np.ndarray:
-            batches = [self.embedder.embed_passages(todo[i : i + size]) for i in range(0, len(todo), size)]
+            batches = []
+            for i in range(0, len(todo), size):
+                batches.append(self.embedder.embed_passages(todo[i : i + size]))
+                progress.report(progress.EMBEDDING, min(i + size, len(todo)), len(todo))
             return np.concatenate(batches) if batches else np.zeros((0, self.embedder.dim), np.float32)
 
         if self._cache is None:

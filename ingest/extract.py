@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest import progress
+
 logger = logging.getLogger(__name__)
 
 PDF_SUFFIXES = {".pdf"}
@@ -106,8 +108,10 @@ def _read_pdf(data: bytes) -> RawDocument:
             if not ok:
                 raise IngestError("PDF:en är lösenordsskyddad.", "encrypted PDF")
         pages = []
-        for page in reader.pages:
+        total = len(reader.pages)
+        for number, page in enumerate(reader.pages, 1):
             pages.append(page.extract_text() or "")
+            progress.report(progress.READING, number, total)
         title = ""
         try:
             meta = reader.metadata

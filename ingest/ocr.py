@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import time
 
+from ingest import progress
 from ingest.extract import IngestError
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ def ocr_pdf(data: bytes, language: str = LANGUAGE, dpi: int = DPI) -> list[str]:
                     done.stderr.decode("utf-8", "replace")[-300:],
                 )
             pages.append(done.stdout.decode("utf-8", "replace"))
+            progress.report(progress.OCR, number + 1, len(pdf))
     finally:
         pdf.close()
     logger.info("OCR read %d pages in %.1f s", len(pages), time.perf_counter() - started)

@@ -22,9 +22,10 @@ SEEDS = SAMPLES / "seeds"
 
 class FakeEmbedder(HashingEmbedder):
     """The hashing embedder (feature-hashed stems: similar wording gives similar vectors,
-    deterministic), counting the passages it embeds."""
+    deterministic), counting the passages it embeds. Same name and vectors as
+    PARAGRAF_EMBEDDER=hashing, so a job process started by the API under test embeds alike."""
 
-    def __init__(self, dim: int = 256, name: str = "fake:hashed-stems") -> None:
+    def __init__(self, dim: int = 384, name: str = "hashing:stems") -> None:
         super().__init__(dim, name)
         self.passage_calls = 0
 
@@ -58,8 +59,23 @@ def fake_scorer_path(folder: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(
-        data_dir=tmp_path / "data", refresh_interval_s=0.0, scorer_path=fake_scorer_path(tmp_path)
+        data_dir=tmp_path / "data", refresh_interval_s=0.0, scorer_path=fake_scorer_path(tmp_path),
+        embedder="hashing", ingest_job_nice=0,
     )
+
+
+def wait_for_job(client, job: dict, headers: dict, timeout_s: float = 120.0) -> dict:
+    """Poll GET /api/admin/jobs/{id} until the job is done or failed."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while True:
+        got = client.get(f"/api/admin/jobs/{job['job_id']}", headers=headers)
+        assert got.status_code == 200, got.text
+        if got.json()["state"] in ("done", "failed"):
+            return got.json()
+        assert time.monotonic() < deadline, got.json()
+        time.sleep(0.2)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from assistant.audit import AuditLog, key_id
 from assistant.cli import main as cli
 from assistant.service import Paragraf
 from ingest.pipeline import ingest_paths
+from tests.conftest import wait_for_job
 
 INTERNAL = "forhandling-kvarnen"
 KEYS = {"reader-key": ["public"], "admin-key": ["admin", "internal"]}
@@ -38,21 +39,22 @@ def test_admin_actions_are_recorded_with_key_id_request_id_and_outcome(audited):
     c, app = audited
     up = c.post("/api/admin/documents", headers={**ADMIN, "X-Request-ID": "req-upload-1"},
                 files={"file": ("beslut.txt", "Beslut\n\nNämnden beslutar att bygga en ny skola i Umeå.\n".encode())})
-    assert up.status_code == 201
-    doc_id = up.json()["doc_id"]
+    assert up.status_code == 202
+    doc_id = wait_for_job(c, up.json(), ADMIN)["files"][0]["doc_id"]
     assert c.delete(f"/api/admin/documents/{doc_id}", headers=ADMIN).status_code == 200
     assert c.delete("/api/admin/documents/finns-inte", headers=ADMIN).status_code == 404
     assert c.get("/api/feedback", headers=ADMIN).status_code == 200
     log = entries(app)
     assert [(e["action"], e["target"], e["outcome"]) for e in log] == [
-        ("document.upload", doc_id, "added"),
+        ("document.upload", "beslut.txt", "queued"),
+        ("document.ingest", doc_id, "added"),  # written by the job process
         ("document.delete", doc_id, "removed"),
         ("document.delete", "finns-inte", "not_found"),
         ("feedback.export", "feedback.jsonl", "ok"),
     ]
     assert {e["who"] for e in log} == {key_id("admin-key")}
     assert log[0]["request_id"] == "req-upload-1" and all(e["request_id"] for e in log)
-    assert log[0]["details"]["file"] == "beslut.txt"
+    assert log[1]["request_id"] == "req-upload-1" and log[1]["details"]["job_id"] == up.json()["job_id"]
     assert "admin-key" not in app.settings.audit_path.read_text(encoding="utf-8")  # never the key itself
 
 

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from assistant.service import Paragraf
 from ingest.pipeline import ingest_paths
+from tests.conftest import wait_for_job
 
 INTERNAL = "forhandling-kvarnen"
 KEYS = {"reader-key": ["internal"], "admin-key": ["admin", "internal"]}
@@ -77,19 +78,27 @@ def test_admin_operations_need_an_admin_key(secured: TestClient, tmp_path):
     admin = {"Authorization": "Bearer admin-key"}
     before = len(secured.get("/api/documents", headers=admin).json())
     broken = secured.post("/api/admin/documents", files={"file": ("trasig.pdf", b"%PDF-1.7\n1 0 obj <<")}, headers=admin)
-    assert broken.status_code == 422 and "trasig.pdf" in broken.json()["detail"]
+    assert broken.status_code == 202
+    failed = wait_for_job(secured, broken.json(), admin)
+    assert failed["state"] == "failed" and failed["errors"][0].startswith("trasig.pdf: ")
     assert len(secured.get("/api/documents", headers=admin).json()) == before  # nothing lost
-    made = secured.post(
+    queued = secured.post(
         "/api/admin/documents", files={"file": doc},
         data={"visibility": "public", "metadata": '{"organisation": "Region Västerbotten", "doc_type": "protokoll"}'},
         headers=admin,
     )
-    assert made.status_code == 201, made.text
-    assert made.json()["status"] == "added" and made.json()["paragraphs"] >= 1
+    assert queued.status_code == 202, queued.text
+    assert queued.headers["location"] == f"/api/admin/jobs/{queued.json()['job_id']}"
+    made = wait_for_job(secured, queued.json(), admin)
+    assert made["state"] == "done" and made["pages_done"] == made["pages_total"] == 1
+    [result] = made["files"]
+    assert result["status"] == "added" and result["paragraphs"] >= 1
     answer = secured.post("/api/ask", json={"question": "Vad blir taxan för färdtjänst?"}).json()
     assert "40 kronor" in answer["answer"]
-    gone = secured.delete(f"/api/admin/documents/{made.json()['doc_id']}", headers=admin)
+    gone = secured.delete(f"/api/admin/documents/{result['doc_id']}", headers=admin)
     assert gone.status_code == 200
-    assert secured.delete(f"/api/admin/documents/{made.json()['doc_id']}", headers=admin).status_code == 404
+    assert secured.delete(f"/api/admin/documents/{result['doc_id']}", headers=admin).status_code == 404
     bad_meta = secured.post("/api/admin/documents", files={"file": doc}, data={"metadata": '{"x": 1}'}, headers=admin)
-    assert bad_meta.status_code == 422
+    assert bad_meta.status_code == 422 and "Okända fält" in bad_meta.json()["detail"]
+    bad_label = secured.post("/api/admin/documents", files={"file": doc}, data={"visibility": "Hemlig!"}, headers=admin)
+    assert bad_label.status_code == 422
