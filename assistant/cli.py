@@ -1,4 +1,4 @@
-"""`paragraf` command line: ingest, ask, documents, remove, serve."""
+"""`paragraf` command line: ingest, ask, documents, remove, eval, backup, restore, serve."""
 
 from __future__ import annotations
 
@@ -155,6 +155,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from assistant.backup import backup
+
+    backup(_settings(args), args.dest)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from assistant.backup import restore, verify
+
+    if args.verify_only:
+        manifest = verify(args.src)
+        print(f"Säkerhetskopian är hel: {len(manifest['files'])} filer, {manifest['paragraphs']} stycken, "
+              f"tagen {manifest['created']}.")
+        return 0
+    restore(_settings(args), args.src)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -222,6 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("backup", parents=[common],
+                       help="consistent backup of the index and data folder (works while serving)")
+    p.add_argument("dest", type=Path, help="new or empty folder to write the backup into")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="restore a backup into an empty data folder/collection")
+    p.add_argument("src", type=Path, help="folder written by `paragraf backup`")
+    p.add_argument("--verify-only", action="store_true", help="only check the backup against its checksums")
+    p.set_defaults(func=cmd_restore)
+
     p = sub.add_parser("serve", parents=[common], help="serve the HTTP API")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
@@ -234,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from pydantic import ValidationError
 
+    from assistant.backup import BackupError
     from index.embedders import EmbedderError
     from index.faults import DependencyUnavailable
     from index.store import IndexMismatchError
@@ -246,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
             where = f"PARAGRAF_{field.upper()}: " if field else ""
             print(f"Fel i inställningarna: {where}{error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
-    except (IndexMismatchError, EmbedderError) as exc:
+    except (IndexMismatchError, EmbedderError, BackupError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2
     except DependencyUnavailable as exc:
