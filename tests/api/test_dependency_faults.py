@@ -48,6 +48,7 @@ def test_chroma_killed_under_load_gives_only_503s_then_recovers(tmp_path):
 
             results: list[tuple[float, float, str, int, dict, str]] = []  # start, end, q, status, body, retry
             probes: list[tuple[float, str, int]] = []
+            streams: list[tuple[float, str]] = []
             stop = threading.Event()
 
             def client(i: int) -> None:
@@ -63,8 +64,11 @@ def test_chroma_killed_under_load_gives_only_503s_then_recovers(tmp_path):
             def prober() -> None:
                 with httpx.Client(base_url=base, timeout=30) as own:
                     while not stop.is_set():
-                        for path in ("/ready", "/health"):
+                        for path in ("/ready", "/health", "/api/search?q=tjänsteresor", "/api/documents"):
                             probes.append((time.monotonic(), path, own.get(path).status_code))
+                        with own.stream("POST", "/api/ask/stream", json={"question": questions[0]}) as s:
+                            events = [line for line in s.iter_lines() if line.startswith("event: ")]
+                        streams.append((time.monotonic(), events[-1]))
                         time.sleep(0.25)
 
             threads = [threading.Thread(target=client, args=(i,)) for i in range(16)] + [threading.Thread(target=prober)]
@@ -98,6 +102,11 @@ def test_chroma_killed_under_load_gives_only_503s_then_recovers(tmp_path):
     outage_probes = [p for p in probes if killed + 1 < p[0] < restarted]
     assert {s for _t, path, s in outage_probes if path == "/ready"} == {503}
     assert {s for *_, s in probes} <= {200, 503}
+    # Every route that needs the store says 503 (documents once its 2 s refresh asks the store).
+    assert {s for t, path, s in probes if path.startswith("/api/search") and killed + 1 < t < restarted} == {503}
+    assert {s for t, path, s in probes if path == "/api/documents" and killed + 3 < t < restarted} == {503}
+    assert {e for t, e in streams if killed + 1 < t < restarted} == {"event: error"}
+    assert {e for t, e in streams if t > restarted + COOLDOWN_S + 1} == {"event: done"}
     assert {s for _t, path, s in probes if path == "/health"} == {200}
     recovered = [r for r in results if r[0] > restarted + COOLDOWN_S + 1]
     assert len(recovered) >= 16
