@@ -87,6 +87,8 @@ def job_detail(job_id: str, request: Request, app: Core, who: Who) -> Job:
     job = request.app.state.jobs.store.get(job_id) if job_id.isalnum() else None
     if job is None:
         raise HTTPException(404, prompts.JOB_NOT_FOUND.format(job_id=job_id))
+    if job.state == "done":
+        app.index.snapshot(force=True)  # whoever reads "done" here finds the documents at once
     return job
 
 

@@ -43,9 +43,13 @@ def wait_state(client: httpx.Client, job_id: str, states: set[str], timeout_s: f
         time.sleep(0.2)
 
 
-def test_kill_9_during_a_job_then_the_next_start_resumes_it(tmp_path):
+@pytest.mark.parametrize("store", ["embedded", "chroma-server"])
+def test_kill_9_during_a_job_then_the_next_start_resumes_it(tmp_path, store, request):
     data = tmp_path / "data"
     env = {"PARAGRAF_API_KEYS": json.dumps({"admin-key": ["admin"]}), "PARAGRAF_RATE_LIMIT_PER_MINUTE": "0"}
+    if store == "chroma-server":
+        host, port = request.getfixturevalue("chroma_server")
+        env.update(PARAGRAF_CHROMA_HOST=f"{host}:{port}", PARAGRAF_COLLECTION="jobs-kill-test")
     with running_server(data, env) as (base, _s, pid), httpx.Client(base_url=base, timeout=60) as c:
         seed = c.post("/api/admin/documents", headers=ADMIN,
                       files={"file": ("seed.txt", (SEEDS / "000_ee3bcc82b85d44b3.txt").read_bytes())})
@@ -75,6 +79,8 @@ def test_kill_9_during_a_job_then_the_next_start_resumes_it(tmp_path):
         assert len(latencies) >= 5 and statistics.median(latencies) < 1.0 and max(latencies) < 5.0, latencies
         docs = {d["doc_id"]: d for d in c.get("/api/documents").json()}
         assert set(docs) == {"seed", "styrelsen"}
+        if store == "chroma-server":
+            assert not (data / "chroma").exists()  # everything went to the server
         detail = c.get("/api/documents/styrelsen").json()
         assert len(detail["paragraphs"]) == docs["styrelsen"]["paragraph_count"]
         answer = c.post("/api/ask", json={"question": "Vad kostar renoveringen av fyrtornet på Holmön?"}).json()
