@@ -48,8 +48,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(
         f"Klart på {report.seconds:.1f} s: {report.count('added')} nya, "
         f"{report.count('updated')} uppdaterade, {report.count('unchanged')} oförändrade, "
-        f"{len(report.skipped)} överhoppade dokument; {report.paragraphs} stycken från "
-        f"{report.pages} sidor lästes in."
+        f"{len(report.skipped)} överhoppade dokument; {plural(report.paragraphs, 'stycke', 'stycken')} från "
+        f"{plural(report.pages, 'sida', 'sidor')} lästes in."
     )
     for item in report.skipped:
         print(f"  Överhoppad: {item.path}: {item.message}", file=sys.stderr)
@@ -92,7 +92,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
     for d in docs:
         print(
             f"{d.doc_id}\n    {d.title}\n    {d.organisation} · {d.body} · {d.doc_type} · "
-            f"{d.date or 'datum saknas'} · {d.pages} sidor · {d.paragraph_count} stycken"
+            f"{d.date or 'datum saknas'} · {plural(d.pages, 'sida', 'sidor')} · "
+            f"{plural(d.paragraph_count, 'stycke', 'stycken')}"
         )
     return 0
 
@@ -195,65 +196,97 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+# argparse's own words (usage, headings, errors) through its gettext hook, in Swedish.
+_ARGPARSE_SV = {
+    "usage: ": "användning: ",
+    "positional arguments": "argument",
+    "options": "flaggor",
+    "show this help message and exit": "visa den här hjälpen och avsluta",
+    "the following arguments are required: %s": "dessa argument krävs: %s",
+    "unrecognized arguments: %s": "okända argument: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "ogiltigt val: %(value)r (välj bland %(choices)s)",
+    "invalid %(type)s value: %(value)r": "ogiltigt värde (%(type)s): %(value)r",
+    "expected one argument": "ett värde krävs",
+    "expected at least one argument": "minst ett värde krävs",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: fel: %(message)s\n",
+    "argument %(argument_name)s: %(message)s": "argumentet %(argument_name)s: %(message)s",
+}
+argparse._ = lambda text: _ARGPARSE_SV.get(text, text)  # type: ignore[attr-defined]
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """'1 sida', '3 sidor'."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", type=Path, default=argparse.SUPPRESS,
-        help="data folder for the embedded index (default: PARAGRAF_DATA_DIR or ./data)",
+        "--data-dir", type=Path, default=argparse.SUPPRESS, metavar="MAPP",
+        help="datamapp för det inbäddade indexet (standard: PARAGRAF_DATA_DIR eller ./data)",
     )
     parser = argparse.ArgumentParser(
         prog="paragraf", description="Paragraf: svar med styckehänvisningar ur styrdokument.",
         parents=[common],
+        epilog="Alla inställningar kan också ges som miljövariabler PARAGRAF_<NAMN>; se README.",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, title="kommandon", metavar="KOMMANDO")
 
-    p = sub.add_parser("ingest", parents=[common], help="read PDF/text files or folders into the index")
-    p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p = sub.add_parser("ingest", parents=[common], help="läs in PDF- och textfiler eller mappar i indexet",
+                       description="Läs in PDF-, .txt- och .md-filer (mappar söks igenom rekursivt).")
+    p.add_argument("paths", nargs="+", metavar="SÖKVÄG", help="filer eller mappar")
+    p.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     p.add_argument(
-        "--visibility", default="public",
-        help="access label for documents whose sidecar sets none (default: public; e.g. internal)",
+        "--visibility", default="public", metavar="ETIKETT",
+        help="åtkomstetikett för dokument vars metadatafil inte anger någon (standard: public; t.ex. internal)",
     )
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("ask", parents=[common], help="ask a question in Swedish")
-    p.add_argument("question", nargs="+")
-    p.add_argument("--json", action="store_true", help="print the API's JSON response")
+    p = sub.add_parser("ask", parents=[common], help="ställ en fråga på svenska",
+                       description="Besvara en fråga med citerade stycken ur de inlästa dokumenten.")
+    p.add_argument("question", nargs="+", metavar="FRÅGA", help="frågan (citattecken behövs inte)")
+    p.add_argument("--json", action="store_true", help="skriv ut API:ets JSON-svar")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("documents", parents=[common], help="list ingested documents")
-    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("documents", parents=[common], help="lista inlästa dokument")
+    p.add_argument("--json", action="store_true", help="skriv ut listan som JSON")
     p.set_defaults(func=cmd_documents)
 
-    p = sub.add_parser("remove", parents=[common], help="remove a document from the index")
-    p.add_argument("doc_id")
+    p = sub.add_parser("remove", parents=[common], help="ta bort ett dokument ur indexet")
+    p.add_argument("doc_id", metavar="DOKUMENT-ID", help="dokumentets id (se `paragraf documents`)")
     p.set_defaults(func=cmd_remove)
 
-    p = sub.add_parser("eval", parents=[common], help="evaluate answers and citations on a question file")
-    p.add_argument("--questions", type=Path, help="JSONL question file (see README)")
+    p = sub.add_parser("eval", parents=[common], help="utvärdera svar och hänvisningar mot en frågefil")
+    p.add_argument("--questions", type=Path, metavar="FIL", help="frågefil i JSONL-format (se README)")
     p.add_argument("--register", action="store_true",
-                   help="evaluate the decision register field by field against evals/gold/register-*.jsonl")
-    p.add_argument("--corpus", nargs="*", default=[], help="documents to ingest first and to build the baseline from")
-    p.add_argument("--output", type=Path, default=Path("eval-results/results.jsonl"), help="per-question results (JSONL)")
-    p.add_argument("--report-dir", type=Path, default=None, help="where report.md/.json/.png go (default: next to --output)")
-    p.add_argument("--no-baseline", action="store_true", help="skip the llama-index baseline")
-    p.add_argument("--floors", type=Path, default=None, help="JSON of metric floors; exit 1 when one is missed")
-    p.add_argument("--quiet", action="store_true")
+                   help="utvärdera beslutsregistret fält för fält mot evals/gold/register-*.jsonl")
+    p.add_argument("--corpus", nargs="*", default=[], metavar="SÖKVÄG",
+                   help="dokument att läsa in först och att bygga jämförelsesystemet av")
+    p.add_argument("--output", type=Path, default=Path("eval-results/results.jsonl"), metavar="FIL",
+                   help="resultat per fråga (JSONL; standard: eval-results/results.jsonl)")
+    p.add_argument("--report-dir", type=Path, default=None, metavar="MAPP",
+                   help="var report.md/.json/.png hamnar (standard: bredvid --output)")
+    p.add_argument("--no-baseline", action="store_true", help="hoppa över jämförelsesystemet (llama-index)")
+    p.add_argument("--floors", type=Path, default=None, metavar="FIL",
+                   help="JSON med lägsta godtagbara värden; slutkod 1 när något underskrids")
+    p.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("backup", parents=[common],
-                       help="consistent backup of the index and data folder (works while serving)")
-    p.add_argument("dest", type=Path, help="new or empty folder to write the backup into")
+                       help="säkerhetskopiera index och datamapp (fungerar medan servern kör)")
+    p.add_argument("dest", type=Path, metavar="MÅL", help="ny eller tom mapp att skriva kopian till")
     p.set_defaults(func=cmd_backup)
 
-    p = sub.add_parser("restore", parents=[common], help="restore a backup into an empty data folder/collection")
-    p.add_argument("src", type=Path, help="folder written by `paragraf backup`")
-    p.add_argument("--verify-only", action="store_true", help="only check the backup against its checksums")
+    p = sub.add_parser("restore", parents=[common], help="återställ en säkerhetskopia till en tom datamapp")
+    p.add_argument("src", type=Path, metavar="KÄLLA", help="mapp skriven av `paragraf backup`")
+    p.add_argument("--verify-only", action="store_true", help="kontrollera bara kopian mot kontrollsummorna")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("serve", parents=[common], help="serve the HTTP API")
-    p.add_argument("--host", default=None)
-    p.add_argument("--port", type=int, default=None)
+    p = sub.add_parser("serve", parents=[common], help="starta HTTP-API:et och webbsidorna")
+    p.add_argument("--host", default=None, metavar="ADRESS",
+                   help="adress att lyssna på (standard: PARAGRAF_HOST eller 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, metavar="PORT",
+                   help="port att lyssna på (standard: PARAGRAF_PORT eller 8000)")
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -261,6 +261,12 @@ def test_search_and_documents_pages(browser, server):
     rows = WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#documents tbody tr"))
     assert len(rows) == len(httpx.get(server + "/api/documents").json()) == 9
     shot(browser, "09-documents")
+    # At 1280 px the table fits: no sideways scroll, neither in its box nor on the page.
+    table, box, page, window = browser.execute_script(
+        "var t = document.getElementById('documents');"
+        "return [t.offsetWidth, t.parentElement.clientWidth, document.documentElement.scrollWidth, window.innerWidth];"
+    )
+    assert window <= 1280 and table <= box and page <= window, (table, box, page, window)
 
 
 def test_keyboard_and_labels(browser, server):

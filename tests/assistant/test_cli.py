@@ -49,3 +49,28 @@ def test_data_dir_comes_from_the_environment(tmp_path: Path, monkeypatch, capsys
 def test_empty_question_is_refused(tmp_path: Path, capsys):
     assert cli.main(["ask", "--data-dir", str(tmp_path), "   "]) == 2
     assert "tom" in capsys.readouterr().err
+
+
+def test_every_command_and_option_has_a_swedish_help_text(capsys):
+    import argparse
+
+    from assistant.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    described = {c.dest: c.help for c in commands._choices_actions}
+    assert set(described) == set(commands.choices) and all(described.values())
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
+        with pytest.raises(SystemExit):
+            sub.parse_args(["--help"])
+        out = capsys.readouterr().out
+        assert out.startswith(f"användning: paragraf {name}") and "visa den här hjälpen" in out
+
+
+def test_counts_are_in_swedish_singular_and_plural():
+    from assistant.cli import plural
+
+    assert plural(1, "sida", "sidor") == "1 sida" and plural(3, "sida", "sidor") == "3 sidor"
+    assert plural(0, "stycke", "stycken") == "0 stycken"
