@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from evals.gold import load_questions
-from evals.support import normalize
+from assistant.support import normalize
 
 SPLIT = Path(__file__).parent / "gold" / "external-split.json"
 

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from assistant.ids import make_doc_id
 from evals.gold import GoldQuestion, Support
-from evals.support import LexicalSupport, SupportChecker, contains_fact, normalize
+from assistant.support import LexicalSupport, SupportChecker, contains_fact, normalize
 from evals.systems import SystemAnswer, Unit
 
 METRICS = (

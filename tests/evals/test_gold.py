@@ -6,7 +6,7 @@ import pytest
 
 from assistant.ids import make_doc_id
 from evals.gold import GoldFileError, load_questions
-from evals.support import normalize
+from assistant.support import normalize
 from ingest import parse_file
 from tests.conftest import REPO, SAMPLES
 

@@ -4,7 +4,7 @@ from pathlib import Path
 from evals.gold import GoldQuestion
 from evals.report import check_floors, write_outputs
 from evals.runner import aggregate, run_system, score_question
-from evals.support import EmbeddingSupport, LexicalSupport, contains_fact, normalize
+from assistant.support import EmbeddingSupport, LexicalSupport, contains_fact, normalize
 from evals.systems import Cited, SystemAnswer, Unit
 from tests.conftest import FakeEmbedder
 

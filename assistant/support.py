@@ -1,8 +1,9 @@
 """Does a passage support a claim? Number-aware normalisation and the entailment interface.
 
-`SupportChecker` is the interface an LLM-written answer will need (each statement checked against
-the paragraph it cites). Two offline implementations: lexical (stems and numbers must be present)
-and embedding (cosine similarity with the configured embedder).
+`SupportChecker` is used by the evaluation (does a cited paragraph support a gold fact?) and by
+the verification gate for model-written answers (`assistant.verify`). Two offline
+implementations: lexical (stems and numbers must be present) and embedding (cosine similarity
+with the configured embedder).
 """
 
 from __future__ import annotations
