@@ -13,7 +13,7 @@ import re
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -42,6 +42,10 @@ class AskRequest(BaseModel):
     filters: Filters | None = Field(None, description="Limit the documents the answer may use.")
     conversation_id: str | None = Field(
         None, max_length=64, description="From the previous answer, to ask a follow-up."
+    )
+    answerer: Literal["extractive", "llm"] | None = Field(
+        None, description="'llm' to have the configured model write the answer (every sentence verified "
+        "against its citation), 'extractive' for verbatim sentences; default: PARAGRAF_DEFAULT_ANSWERER.",
     )
 
 
@@ -108,7 +112,8 @@ async def bounded(request: Request, fn, *args):
 def _ask(app: Paragraf, request: AskRequest, who: Caller, metrics) -> AskResponse:
     cid = request.conversation_id if is_conversation_id(request.conversation_id or "") else None
     try:
-        response = app.ask(request.question, request.filters, cid, who.labels, remember=True)
+        response = app.ask(request.question, request.filters, cid, who.labels, remember=True,
+                           answerer=request.answerer)
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
     metrics.answers.labels("abstained" if response.abstained else "answered").inc()
@@ -134,6 +139,7 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
     `citation` event per citation and `done` with the whole response (same as /api/ask)."""
     try:
         app.check_question(body.question)
+        app.check_answerer(body.answerer)
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
 

@@ -64,7 +64,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     app = _app(args)
     question = " ".join(args.question)
     try:
-        response = app.ask(question)
+        response = app.ask(question, answerer=args.answerer)
     except QuestionError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -246,6 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Besvara en fråga med citerade stycken ur de inlästa dokumenten.")
     p.add_argument("question", nargs="+", metavar="FRÅGA", help="frågan (citattecken behövs inte)")
     p.add_argument("--json", action="store_true", help="skriv ut API:ets JSON-svar")
+    p.add_argument("--answerer", choices=["extractive", "llm"], default=None,
+                   help="vem som skriver svaret: extractive (ordagranna meningar) eller llm (den anslutna "
+                        "språkmodellen, varje mening kontrollerad); standard: PARAGRAF_DEFAULT_ANSWERER")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("documents", parents=[common], help="lista inlästa dokument")

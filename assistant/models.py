@@ -113,6 +113,13 @@ class AskResponse(BaseModel):
     context_question: str | None = Field(
         None, description="For a follow-up: the question as retrieval read it, with the earlier turn."
     )
+    answerer: str = Field(
+        "extractive", description="Who wrote the answer: 'llm' (a model, every sentence verified) or "
+        "'extractive' (verbatim sentences; also the fallback when the model's answer did not hold up).",
+    )
+    dropped_sentences: int = Field(
+        0, description="Model sentences the verification gate removed (unsupported by their citation)."
+    )
 
 
 class SearchHit(BaseModel):

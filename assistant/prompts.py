@@ -35,6 +35,19 @@ STORE_UNAVAILABLE = (
 )
 STORE_UNREACHABLE_AT_START = "Chroma-servern på {where} svarar inte (väntade {seconds} s)."
 EMBEDDER_UNAVAILABLE = "Språkmodellen för sökning fungerar inte just nu. Försök igen om en stund."
+LLM_NOT_CONFIGURED = "Ingen språkmodell är ansluten (PARAGRAF_LLM_BASE_URL saknas); välj answerer \"extractive\"."
+# The LLM writer's instructions. The model must end every sentence with [n] and may only use the
+# numbered paragraphs; assistant.verify drops every sentence that does not hold up.
+LLM_SYSTEM = """Du är Paragraf och svarar på svenska på frågor om offentliga styrdokument: protokoll, planer och uppdrag.
+Regler:
+1. Svara bara med uppgifter ur de numrerade styckena nedan. Gissa aldrig och lägg inte till egen kunskap.
+2. Varje mening slutar med hänvisningen till stycket den bygger på, t.ex. [2]. En mening utan hänvisning är fel.
+3. Skriv av siffror, belopp, datum, namn och partier exakt som de står i stycket.
+4. Blanda aldrig ihop organisationer: säg vilken organisation eller vilket organ varje uppgift gäller.
+5. Svara kort: högst fem meningar.
+6. Om styckena inte besvarar frågan, svara exakt: {abstain}"""
+LLM_USER = "Fråga: {question}\n\nStycken:\n{paragraphs}"
+LLM_PARAGRAPH = "[{n}] {reference}\n{text}"
 JOB_NOT_FOUND = "Jobbet {job_id!r} finns inte."
 NOT_READY = "Tjänsten är inte redo: {reasons}."
 

@@ -12,6 +12,7 @@ from assistant.citations import paragraph_reference
 from assistant.conversations import ConversationStore, Turn, context_question
 from assistant.audit import AuditLog
 from assistant.feedback import FeedbackStore
+from assistant.llm import LLMWriter
 from assistant.models import AskResponse, DocumentMeta, Filters, SearchHit, SearchResponse
 from assistant.settings import Settings
 from index.embedders import Embedder, create_embedder
@@ -48,6 +49,7 @@ class Paragraf:
         )
         self.feedback = FeedbackStore(s.feedback_path)
         self.audit = AuditLog(s.audit_path)
+        self.writer = LLMWriter(s) if s.llm_base_url else None
 
     def check_question(self, question: str) -> str:
         question = " ".join((question or "").split())
@@ -70,13 +72,19 @@ class Paragraf:
 
     def ask(
         self, question: str, filters: Filters | None = None, conversation_id: str | None = None,
-        labels: Labels = None, remember: bool = False,
+        labels: Labels = None, remember: bool = False, answerer: str | None = None,
     ) -> AskResponse:
-        return self.ask_detailed(question, filters, conversation_id, labels, remember)[0]
+        return self.ask_detailed(question, filters, conversation_id, labels, remember, answerer)[0]
+
+    def check_answerer(self, answerer: str | None) -> str:
+        chosen = answerer or self.settings.default_answerer
+        if chosen == "llm" and self.writer is None:
+            raise QuestionError(prompts.LLM_NOT_CONFIGURED)
+        return chosen
 
     def ask_detailed(
         self, question: str, filters: Filters | None = None, conversation_id: str | None = None,
-        labels: Labels = None, remember: bool = False,
+        labels: Labels = None, remember: bool = False, answerer: str | None = None,
     ) -> tuple[AskResponse, Retrieval | None]:
         """`ask`, plus the ranked paragraphs the answer was composed from (for evaluation).
 
@@ -86,6 +94,7 @@ class Paragraf:
         """
         started = time.perf_counter()
         question = self.check_question(question)
+        chosen = self.check_answerer(answerer)
         if not self.index.snapshot().paragraphs:
             empty = AskResponse(
                 question=question, answer=prompts.EMPTY_INDEX, abstained=True, citations=[],
@@ -116,6 +125,18 @@ class Paragraf:
                 break
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round(1000 * (time.perf_counter() - t0), 2)
+        written_by, dropped = "extractive", 0
+        if chosen == "llm":
+            t1 = time.perf_counter()
+            hits = [h for h in retrieval.hits if not h.conflicts]
+            written = self.writer.write(question, hits)
+            timings["llm"] = round(1000 * (time.perf_counter() - t1), 2)
+            dropped = len(written.dropped)
+            if written.usable:  # else: the extractive answer stands (and says so)
+                written_by = "llm"
+                answer, citations, abstained = (
+                    (prompts.ABSTAIN, [], True) if written.abstained else (written.answer, written.citations, False)
+                )
         timings["total"] = round(1000 * (time.perf_counter() - started), 2)
         doc_ids = list(dict.fromkeys(c.doc_id for c in citations))
         if remember or conversation_id is not None:
@@ -125,7 +146,8 @@ class Paragraf:
         response = AskResponse(
             question=question, answer=answer, abstained=abstained, citations=citations,
             timings_ms=timings, conversation_id=conversation_id,
-            context_question=query if query != question else None,
+            context_question=query if query != question else None, answerer=written_by,
+            dropped_sentences=dropped,
         )
         return response, retrieval
 

@@ -185,6 +185,28 @@ class Settings(BaseSettings):
         "words (in the paragraph, its section and title): the answer would be about something else.",
     )
 
+    # --- LLM writer (off by default) ------------------------------------------------------------
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible chat endpoint of a language model (vLLM, Ollama, llama.cpp "
+        "server, Azure OpenAI), e.g. 'http://10.0.0.7:8000/v1'. Unset: only the extractive answerer.",
+    )
+    llm_model: str = Field("", description="Model name the endpoint expects.")
+    llm_api_key: str = Field("", description="API key for the endpoint ('' when it needs none).")
+    llm_timeout_s: float = Field(
+        30.0, gt=0, description="Longest wait for the model; on timeout the extractive answer is given."
+    )
+    llm_paragraphs: int = Field(
+        8, ge=1, le=30, description="Best-ranked paragraphs the model is given (numbered [1]…[n]).",
+    )
+    default_answerer: Literal["extractive", "llm"] = Field(
+        "extractive", description="Answerer used when a request does not choose one; 'llm' needs "
+        "llm_base_url. The extractive answerer is always the fallback.",
+    )
+    llm_support_threshold: float = Field(
+        0.75, ge=0.0, le=1.0, description="Share of a model sentence's content words (Swedish stems) "
+        "that must occur in the paragraph it cites, besides every number, date, party and name.",
+    )
+
     # --- API -----------------------------------------------------------------------------------
     host: str = Field("127.0.0.1", description="Address `paragraf serve` listens on.")
     port: int = Field(8000, ge=1, le=65535, description="Port `paragraf serve` listens on.")

@@ -15,7 +15,7 @@ def test_ask_returns_the_documented_shape(client: TestClient):
     r = client.post("/api/ask", json={"question": "Hur mycket ska tjänsteresandet minska?"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"question", "answer", "abstained", "citations", "timings_ms", "conversation_id", "context_question"}
+    assert set(body) == {"question", "answer", "abstained", "citations", "timings_ms", "conversation_id", "context_question", "answerer", "dropped_sentences"}
     assert body["citations"]
     keys = {"marker", "paragraph_id", "doc_id", "title", "organisation", "body", "doc_type", "date",
             "section", "page", "paragraph", "quote", "text", "score"}

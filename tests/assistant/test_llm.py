@@ -1,0 +1,97 @@
+"""The LLM writer against a scripted OpenAI-compatible fake (tests/fake_llm.py): what a lying or
+broken model writes never reaches a reader; a faithful model's answer does, with verified quotes."""
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from assistant.service import Paragraf, QuestionError
+from tests.conftest import FakeEmbedder
+from tests.fake_llm import FakeLLM
+
+QUESTION = "Hur mycket ska tjänsteresandet minska?"
+INVENTED = {"invented_number": "987", "invented_person": "Västerlund", "garbage": "Gurka"}
+
+
+@pytest.fixture(scope="module")
+def fake_url():
+    with FakeLLM() as url:
+        yield url
+
+
+def with_model(app: Paragraf, url: str, mode: str, timeout: float = 2.0) -> Paragraf:
+    settings = app.settings.model_copy(update={"llm_base_url": url, "llm_model": mode, "llm_timeout_s": timeout})
+    llm_app = Paragraf(settings, embedder=FakeEmbedder())
+    return llm_app
+
+
+def test_a_faithful_model_writes_the_answer_with_verified_quotes(seeded_app, fake_url):
+    app = with_model(seeded_app, fake_url, "faithful")
+    r = app.ask(QUESTION, answerer="llm")
+    assert r.answerer == "llm" and r.dropped_sentences == 0 and not r.abstained
+    assert r.answer.endswith("[1]") and len(r.citations) == 1
+    cited = r.citations[0]
+    assert cited.quote in cited.text and r.answer.removesuffix(" [1]").rstrip(".") in cited.text
+    assert "15 procent" in r.answer
+    assert "llm" in r.timings_ms
+
+
+@pytest.mark.parametrize("mode", ["wrong_paragraph", "invented_number", "invented_person", "no_markers", "garbage"])
+def test_unsupported_model_sentences_are_dropped_and_the_extractive_answer_is_given(seeded_app, fake_url, mode):
+    app = with_model(seeded_app, fake_url, mode)
+    r = app.ask(QUESTION, answerer="llm")
+    extractive = app.ask(QUESTION, answerer="extractive")
+    assert r.answerer == "extractive" and r.dropped_sentences >= 1
+    assert (r.answer, r.citations) == (extractive.answer, extractive.citations)
+    if mode in INVENTED:
+        assert INVENTED[mode] not in r.answer and all(INVENTED[mode] not in c.quote for c in r.citations)
+
+
+@pytest.mark.parametrize("mode", ["empty", "http_500", "slow"])
+def test_a_failing_model_falls_back_to_the_extractive_answer(seeded_app, fake_url, mode):
+    import time
+
+    app = with_model(seeded_app, fake_url, mode, timeout=1.0)
+    t0 = time.perf_counter()
+    r = app.ask(QUESTION, answerer="llm")
+    assert time.perf_counter() - t0 < 4.0  # the timeout holds (the slow model takes 5 s)
+    assert r.answerer == "extractive" and r.dropped_sentences == 0 and r.citations
+    assert r.answer == app.ask(QUESTION, answerer="extractive").answer
+
+
+def test_the_model_may_abstain(seeded_app, fake_url):
+    r = with_model(seeded_app, fake_url, "abstain").ask(QUESTION, answerer="llm")
+    assert r.answerer == "llm" and r.abstained and r.citations == []
+
+
+def test_the_prompt_numbers_the_paragraphs_with_references_and_says_the_rules(seeded_app, fake_url):
+    app = with_model(seeded_app, fake_url, "faithful")
+    hits = [h for h in app.ask_detailed(QUESTION)[1].hits if not h.conflicts][:3]
+    system, user = app.writer.messages(QUESTION, hits)
+    assert "Varje mening slutar med hänvisningen" in system.content and "Jag hittar inget svar" in system.content
+    assert user.content.startswith(f"Fråga: {QUESTION}") and "[1] " in user.content and "[3] " in user.content
+    assert hits[0].paragraph.text in user.content
+
+
+def test_llm_needs_a_configured_model(seeded_app):
+    with pytest.raises(QuestionError, match="Ingen språkmodell"):
+        seeded_app.ask(QUESTION, answerer="llm")
+    with TestClient(create_app(seeded_app.settings, paragraf=seeded_app)) as c:
+        r = c.post("/api/ask", json={"question": QUESTION, "answerer": "llm"})
+        assert r.status_code == 400 and "PARAGRAF_LLM_BASE_URL" in r.json()["detail"]
+        assert c.post("/api/ask", json={"question": QUESTION, "answerer": "poet"}).status_code == 422
+
+
+@pytest.mark.parametrize("mode", ["faithful", "invented_number"])
+def test_over_http_and_the_stream(seeded_app, fake_url, mode):
+    app = with_model(seeded_app, fake_url, mode)
+    with TestClient(create_app(app.settings, paragraf=app)) as c:
+        plain = c.post("/api/ask", json={"question": QUESTION, "answerer": "llm"}).json()
+        stream = c.post("/api/ask/stream", json={"question": QUESTION, "answerer": "llm"}).text
+    done = json.loads(stream.strip().split("\n\n")[-1].split("data: ", 1)[1])
+    assert plain["answerer"] == done["answerer"] == ("llm" if mode == "faithful" else "extractive")
+    assert done["answer"] == plain["answer"]
+    if mode == "invented_number":
+        assert "987" not in stream and plain["dropped_sentences"] == 1
