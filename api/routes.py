@@ -10,6 +10,7 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
@@ -143,6 +144,12 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
 
+    if app.check_answerer(body.answerer) == "llm":
+        return StreamingResponse(
+            _llm_events(request, app, body, who), media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+
     async def events() -> AsyncIterator[str]:
         yield sse("status", {"stage": "retrieving", "message": prompts.RETRIEVING})
         try:
@@ -168,6 +175,63 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
         events(), media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+async def _llm_events(request: Request, app: Paragraf, body: AskRequest, who: Caller) -> AsyncIterator[str]:
+    """The model's answer, one verified sentence at a time while the model still writes (each as
+    `token` events, its citation when new), then `done`; the extractive answer when no sentence
+    of the model holds up."""
+    from starlette.concurrency import iterate_in_threadpool
+
+    from assistant.llm import Written
+
+    yield sse("status", {"stage": "retrieving", "message": prompts.RETRIEVING})
+    def extractive_and_hits():
+        cid = body.conversation_id if is_conversation_id(body.conversation_id or "") else None
+        try:
+            response, retrieval = app.ask_detailed(body.question, body.filters, cid, who.labels, remember=True,
+                                                   answerer="extractive")
+        except QuestionError as exc:
+            raise HTTPException(400, str(exc)) from exc
+        return response, [h for h in (retrieval.hits if retrieval else []) if not h.conflicts]
+
+    try:
+        extractive, hits = await bounded(request, extractive_and_hits)
+    except HTTPException as exc:
+        yield sse("error", {"detail": exc.detail, "status": exc.status_code})
+        return
+    except DependencyUnavailable as exc:
+        yield sse("error", {"detail": str(exc), "status": 503, "retry_after": exc.retry_after})
+        return
+    yield sse("status", {"stage": "answering", "message": prompts.COMPOSING})
+    started = time.perf_counter()
+    written = Written(error="no output")
+    streamed = False
+    async for item in iterate_in_threadpool(app.writer.stream(extractive.question, hits)):
+        if isinstance(item, Written):
+            written = item
+            break
+        part, citation = item
+        yield sse("token", {"text": ("" if not streamed else " ") + part})
+        streamed = True
+        if citation is not None:
+            yield sse("citation", citation.model_dump())
+    timings = {**extractive.timings_ms, "llm": round(1000 * (time.perf_counter() - started), 2)}
+    if written.citations:
+        response = extractive.model_copy(update={
+            "answer": written.answer, "citations": written.citations, "abstained": False, "answerer": "llm",
+            "dropped_sentences": len(written.dropped), "timings_ms": timings})
+    elif written.abstained:
+        response = extractive.model_copy(update={
+            "answer": prompts.ABSTAIN, "citations": [], "abstained": True, "answerer": "llm", "timings_ms": timings})
+        yield sse("token", {"text": prompts.ABSTAIN})
+    else:  # nothing of the model's held up: the extractive answer, streamed as usual
+        response = extractive.model_copy(update={"dropped_sentences": len(written.dropped), "timings_ms": timings})
+        for token in re.findall(r"\S+\s*|\s+", response.answer):
+            yield sse("token", {"text": token})
+        for citation in response.citations:
+            yield sse("citation", citation.model_dump())
+    yield sse("done", response.model_dump())
 
 
 @router.get("/api/search", response_model=SearchResponse, responses=ERRORS)

@@ -7,6 +7,8 @@ returned whenever the model fails, times out, abstains wrongly or nothing it wro
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from assistant import prompts
@@ -14,7 +16,7 @@ from assistant.citations import make_citation, paragraph_reference
 from assistant.models import Citation
 from assistant.settings import Settings
 from assistant.support import LexicalSupport
-from assistant.verify import CheckedSentence, verify_answer
+from assistant.verify import CheckedSentence, split_marked, verify_answer
 from index.retrieve import Hit
 
 logger = logging.getLogger(__name__)
@@ -84,22 +86,87 @@ class LLMWriter:
             return Written(error=f"{type(exc).__name__}: {exc}"[:300])
         return self.check(text, hits)
 
+    def stream(self, question: str, hits: list[Hit]) -> Iterator[tuple[str, Citation | None] | Written]:
+        """Stream the model's answer: each sentence that passes the gate as soon as the model has
+        finished it, as (sentence with its marker, the citation if new); last, the `Written`."""
+        hits = hits[: self.settings.llm_paragraphs]
+        if not hits:
+            yield Written(error="no paragraphs")
+            return
+        gate = _Gate(self, hits)
+        buffer, done = "", 0
+        try:
+            for chunk in self.llm.stream_chat(self.messages(question, hits)):
+                buffer += chunk.delta or ""
+                sentences = split_marked(buffer)
+                # The last sentence may still grow, unless it carries its marker and has ended
+                # ("… [2]. "): then it goes out now, not when the model starts the next one.
+                ended = bool(sentences) and sentences[-1][1] and re.search(r"[.!?]\s+$", buffer)
+                complete = sentences if ended else sentences[:-1]
+                for text, markers in complete[done:]:
+                    if (out := gate.add(text, markers)) is not None:
+                        yield out
+                done = max(done, len(complete))
+        except Exception as exc:  # noqa: BLE001 - what passed stays passed; the rest is dropped
+            logger.warning("LLM writer stream failed: %s: %s", type(exc).__name__, exc)
+            gate.written.error = f"{type(exc).__name__}: {exc}"[:300]
+            yield gate.finish()
+            return
+        if not buffer.strip():
+            yield Written(error="empty answer")
+            return
+        if _is_abstention(buffer):
+            yield Written(abstained=True)
+            return
+        for text, markers in split_marked(buffer)[done:]:
+            if (out := gate.add(text, markers)) is not None:
+                yield out
+        yield gate.finish()
+
     def check(self, text: str, hits: list[Hit]) -> Written:
-        """The gate over a model's answer, and the citations of what passed."""
+        """The gate over a model's whole answer, and the citations of what passed."""
         if not text:
             return Written(error="empty answer")
-        if " ".join(text.split()).rstrip(".") == prompts.ABSTAIN.rstrip("."):
+        if _is_abstention(text):
             return Written(abstained=True)
-        gate = verify_answer(text, [h.paragraph for h in hits], self.support)
-        by_id = {h.paragraph.paragraph_id: h for h in hits}
-        citations: list[Citation] = []
-        parts = []
-        for sentence in gate.kept:
-            hit = by_id[sentence.paragraph_id]
-            known = next((c for c in citations if c.paragraph_id == hit.paragraph.paragraph_id
-                          and c.quote == sentence.quote), None)
-            if known is None:
-                known = make_citation(len(citations) + 1, hit.paragraph, hit.document, sentence.quote, hit.probability)
-                citations.append(known)
-            parts.append(f"{sentence.text.rstrip()} [{known.marker}]")
-        return Written(answer=" ".join(parts), citations=citations, dropped=gate.dropped)
+        gate = _Gate(self, hits)
+        for sentence, markers in split_marked(text):
+            gate.add(sentence, markers)
+        return gate.finish()
+
+
+def _is_abstention(text: str) -> bool:
+    return " ".join(text.split()).rstrip(".") == prompts.ABSTAIN.rstrip(".")
+
+
+class _Gate:
+    """Sentences checked one at a time, citations numbered in order of first use."""
+
+    def __init__(self, writer: LLMWriter, hits: list[Hit]) -> None:
+        self.writer, self.hits = writer, hits
+        self.by_id = {h.paragraph.paragraph_id: h for h in hits}
+        self.written = Written()
+        self.parts: list[str] = []
+
+    def add(self, text: str, markers: list[int]) -> tuple[str, Citation | None] | None:
+        """The sentence with its marker (and its citation when new) if it passes, else None."""
+        marked = f"{text} " + "".join(f"[{m}]" for m in markers)
+        result = verify_answer(marked, [h.paragraph for h in self.hits], self.writer.support)
+        self.written.dropped.extend(result.dropped)
+        if not result.kept:
+            return None
+        sentence = result.kept[0]
+        hit = self.by_id[sentence.paragraph_id]
+        citations = self.written.citations
+        known = next((c for c in citations if c.paragraph_id == sentence.paragraph_id and c.quote == sentence.quote), None)
+        new = None
+        if known is None:
+            known = new = make_citation(len(citations) + 1, hit.paragraph, hit.document, sentence.quote, hit.probability)
+            citations.append(new)
+        part = f"{sentence.text.rstrip()} [{known.marker}]"
+        self.parts.append(part)
+        return part, new
+
+    def finish(self) -> Written:
+        self.written.answer = " ".join(self.parts)
+        return self.written

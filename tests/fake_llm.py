@@ -15,7 +15,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MODES = ("faithful", "wrong_paragraph", "invented_number", "invented_person", "no_markers", "garbage",
-         "empty", "abstain", "slow", "http_500")
+         "empty", "abstain", "slow", "http_500", "two_sentences_with_pause")
+PAUSE_S = 2.0  # two_sentences_with_pause: between its first sentence and its invented second one
 ABSTAIN = "Jag hittar inget svar på den frågan i underlagen."
 
 
@@ -51,6 +52,8 @@ def reply(mode: str, prompt: str) -> str:
         return "Gurka blomma himmel flyger över bordet snabbt och blått [1]. Och och och [2]."
     if mode == "abstain":
         return ABSTAIN
+    if mode == "two_sentences_with_pause":
+        return f"{one} [1]. Beslutet kostar 987 miljoner kronor [1]."
     return ""
 
 
@@ -79,6 +82,8 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(5)
         prompt = "\n".join(_text(m.get("content")) for m in body.get("messages", []) if m.get("role") == "user")
         text = reply(mode, prompt)
+        if body.get("stream"):
+            return self._stream(mode, text)
         payload = {
             "id": "chatcmpl-fake", "object": "chat.completion", "created": int(time.time()), "model": mode,
             "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
@@ -90,6 +95,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("content-length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
+
+
+    def _stream(self, mode: str, text: str) -> None:
+        """OpenAI's streamed chat format: one SSE chunk per word (a pause after the first sentence
+        in two_sentences_with_pause), then [DONE]."""
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.end_headers()
+
+        def send(delta: dict, finish=None) -> None:
+            chunk = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": int(time.time()),
+                     "model": mode, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+            self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.flush()
+
+        send({"role": "assistant", "content": ""})
+        paused = False
+        for word in re.findall(r"\S+\s*", text):
+            send({"content": word})
+            if mode == "two_sentences_with_pause" and word.startswith("[1].") and not paused:
+                time.sleep(PAUSE_S)
+                paused = True
+        send({}, "stop")
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
 
 
 class FakeLLM:

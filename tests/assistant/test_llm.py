@@ -95,3 +95,31 @@ def test_over_http_and_the_stream(seeded_app, fake_url, mode):
     assert done["answer"] == plain["answer"]
     if mode == "invented_number":
         assert "987" not in stream and plain["dropped_sentences"] == 1
+
+
+def test_the_stream_sends_each_verified_sentence_while_the_model_still_writes(seeded_app, fake_url):
+    """The fake writes a true sentence, pauses 2 s, then invents a cost: the true sentence
+    arrives before the pause ends, the invented one never arrives."""
+    import time
+
+    from tests.fake_llm import PAUSE_S
+
+    app = with_model(seeded_app, fake_url, "two_sentences_with_pause", timeout=10.0)
+    with TestClient(create_app(app.settings, paragraf=app)) as c:
+        t0 = time.perf_counter()
+        arrivals = []
+        with c.stream("POST", "/api/ask/stream", json={"question": QUESTION, "answerer": "llm"}) as s:
+            event = None
+            for line in s.iter_lines():
+                if line.startswith("event: "):
+                    event = line[7:]
+                elif line.startswith("data: "):
+                    arrivals.append((event, time.perf_counter() - t0, json.loads(line[6:])))
+    first_token = next(t for e, t, _ in arrivals if e == "token")
+    done_at, done = next((t, d) for e, t, d in arrivals if e == "done")
+    assert done_at - first_token >= PAUSE_S * 0.8  # the first sentence came before the model finished
+    assert done["answerer"] == "llm" and done["dropped_sentences"] == 1
+    assert "987" not in json.dumps([d for _, _, d in arrivals])
+    tokens = "".join(d["text"] for e, _, d in arrivals if e == "token")
+    assert tokens == done["answer"] and done["answer"].endswith("[1]")
+    assert [d for e, _, d in arrivals if e == "citation"] == done["citations"]
