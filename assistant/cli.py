@@ -140,13 +140,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     outcome = evaluate(
         _app(args), args.questions, corpus=[Path(p) for p in args.corpus] or None,
         results=args.output, report_dir=args.report_dir or args.output.parent,
-        baseline=not args.no_baseline, floors=args.floors, progress=progress,
+        baseline=not args.no_baseline, floors=args.floors, progress=progress, answerer=args.answerer,
     )
     for bar in bars:
         bar.close()
     from evals.report import markdown
 
     print(markdown(outcome.report).split("## Per kind")[0])
+    if "llm" in outcome.report:
+        llm = outcome.report["llm"]
+        print(f"LLM: {llm['by_llm']} av {llm['answers']} svar skrivna av modellen; "
+              f"{llm['sentences_dropped']} av {llm['sentences_kept'] + llm['sentences_dropped']} meningar "
+              f"underkändes (andel ostödda meningar: {llm['unsupported_sentence_rate']}).")
     report_dir = args.report_dir or args.output.parent
     print(f"Per fråga: {args.output}; rapport: {report_dir / 'report.md'}, {report_dir / 'report.json'}, "
           f"{report_dir / 'per_kind.png'}")
@@ -273,6 +278,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--floors", type=Path, default=None, metavar="FIL",
                    help="JSON med lägsta godtagbara värden; slutkod 1 när något underskrids")
     p.add_argument("--quiet", action="store_true", help="ingen förloppsindikator")
+    p.add_argument("--answerer", choices=["extractive", "llm"], default=None,
+                   help="utvärdera den anslutna språkmodellens svar (llm) och rapportera andelen meningar "
+                        "som verifieringen underkände; standard: PARAGRAF_DEFAULT_ANSWERER")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("backup", parents=[common],

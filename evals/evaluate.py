@@ -33,18 +33,21 @@ def evaluate(
     baseline: bool = True,
     floors: Path | None = None,
     progress: Callable[[str], Callable[[], None]] | None = None,
+    answerer: str | None = None,
 ) -> EvalOutcome:
     questions = load_questions(questions_path)
     if corpus:
         ingest_paths(corpus, app.index)  # incremental: a no-op when already ingested
-    runs = [run_system(ParagrafSystem(app), questions, progress=progress("paragraf") if progress else None)]
+    paragraf = ParagrafSystem(app, answerer)
+    runs = [run_system(paragraf, questions, progress=progress("paragraf") if progress else None)]
     chunks = 0
     if baseline and corpus:
         files, _ = collect_files(corpus)
         system = BaselineSystem(files, app.embedder)
         chunks = system.chunks
         runs.append(run_system(system, questions, progress=progress("baseline") if progress else None))
-    report = write_outputs(runs, questions, results, report_dir or results.parent)
+    extra = {"llm": paragraf.llm_summary()} if (answerer or app.settings.default_answerer) == "llm" else {}
+    report = write_outputs(runs, questions, results, report_dir or results.parent, extra)
     problems: list[str] = []
     if floors:
         problems = check_floors(report["aggregate"]["paragraf"], json.loads(floors.read_text()))

@@ -95,7 +95,8 @@ def chart(report: dict, path: Path) -> None:
 
 
 def write_outputs(
-    runs: list[SystemRun], questions: list[GoldQuestion], results: Path, report_dir: Path
+    runs: list[SystemRun], questions: list[GoldQuestion], results: Path, report_dir: Path,
+    extra: dict | None = None,
 ) -> dict:
     report_dir.mkdir(parents=True, exist_ok=True)
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -103,7 +104,7 @@ def write_outputs(
         for run in runs:
             for row in result_rows(run, questions):
                 fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    report = build_report(runs)
+    report = {**build_report(runs), **(extra or {})}
     (report_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (report_dir / "report.md").write_text(markdown(report), encoding="utf-8")
     chart(report, report_dir / "per_kind.png")

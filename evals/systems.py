@@ -4,6 +4,7 @@ ten-minute llama-index baseline (default SentenceSplitter chunks, vector-only, s
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,13 +50,29 @@ class SystemAnswer:
 class ParagrafSystem:
     name = "paragraf"
 
-    def __init__(self, app: Paragraf) -> None:
+    def __init__(self, app: Paragraf, answerer: str | None = None) -> None:
         self.app = app
+        self.answerer = answerer
+        # With the LLM writer: answers it wrote, and its sentences the gate kept and dropped.
+        self.llm = {"answers": 0, "by_llm": 0, "sentences_kept": 0, "sentences_dropped": 0}
+
+    def llm_summary(self) -> dict:
+        """How often the model wrote the answer, and the share of its sentences the gate dropped
+        (the unsupported-sentence rate)."""
+        s = self.llm
+        written = s["sentences_kept"] + s["sentences_dropped"]
+        return {**s, "llm_share": round(s["by_llm"] / s["answers"], 3) if s["answers"] else None,
+                "unsupported_sentence_rate": round(s["sentences_dropped"] / written, 3) if written else None}
 
     def ask(self, question: str) -> SystemAnswer:
         t0 = time.perf_counter()
-        response, retrieval = self.app.ask_detailed(question)
+        response, retrieval = self.app.ask_detailed(question, answerer=self.answerer)
         latency = 1000 * (time.perf_counter() - t0)
+        self.llm["answers"] += 1
+        self.llm["sentences_dropped"] += response.dropped_sentences
+        if response.answerer == "llm":
+            self.llm["by_llm"] += 1
+            self.llm["sentences_kept"] += len(re.findall(r"\[\d+\]", response.answer))
         ranked = [
             Unit(h.paragraph.paragraph_id, h.paragraph.doc_id, h.document.source, h.paragraph.text)
             for h in (retrieval.hits if retrieval else [])

@@ -123,3 +123,21 @@ def test_the_stream_sends_each_verified_sentence_while_the_model_still_writes(se
     tokens = "".join(d["text"] for e, _, d in arrivals if e == "token")
     assert tokens == done["answer"] and done["answer"].endswith("[1]")
     assert [d for e, _, d in arrivals if e == "citation"] == done["citations"]
+
+
+@pytest.mark.parametrize(("mode", "share", "rate"), [("faithful", None, 0.0), ("invented_number", 0.0, 1.0)])
+def test_eval_reports_the_unsupported_sentence_rate(seeded_app, fake_url, tmp_path, mode, share, rate):
+    from evals.evaluate import evaluate
+    from tests.conftest import REPO
+
+    app = with_model(seeded_app, fake_url, mode)
+    outcome = evaluate(app, REPO / "evals" / "gold" / "dev.jsonl", results=tmp_path / "r.jsonl",
+                       baseline=False, answerer="llm")
+    llm = outcome.report["llm"]
+    assert llm["answers"] == len((REPO / "evals" / "gold" / "dev.jsonl").read_text().splitlines())
+    assert llm["unsupported_sentence_rate"] == rate
+    if share is not None:
+        assert llm["llm_share"] == share
+    else:
+        assert llm["by_llm"] > 0 and llm["sentences_kept"] >= llm["by_llm"]
+    assert json.loads((tmp_path / "report.json").read_text())["llm"] == llm
