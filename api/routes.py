@@ -136,6 +136,17 @@ def sse(event: str, data: object) -> str:
     return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
+def sse_error(exc: Exception) -> str:
+    """The `error` event for a failure after a stream has started (Swedish, with the status the
+    plain route would have answered)."""
+    if isinstance(exc, HTTPException):
+        return sse("error", {"detail": exc.detail, "status": exc.status_code})
+    if isinstance(exc, DependencyUnavailable):
+        return sse("error", {"detail": str(exc), "status": 503, "retry_after": exc.retry_after})
+    logger.exception("streamed answer failed", exc_info=exc)
+    return sse("error", {"detail": prompts.STREAM_FAILED, "status": 500})
+
+
 @router.post(
     "/api/ask/stream", responses={200: {"content": {"text/event-stream": {}}}, **ERRORS},
     response_class=StreamingResponse,
@@ -159,15 +170,8 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
         yield sse("status", {"stage": "retrieving", "message": prompts.RETRIEVING})
         try:
             response = await bounded(request, _ask, app, body, who, request.app.state.metrics)
-        except HTTPException as exc:
-            yield sse("error", {"detail": exc.detail, "status": exc.status_code})
-            return
-        except DependencyUnavailable as exc:
-            yield sse("error", {"detail": str(exc), "status": 503, "retry_after": exc.retry_after})
-            return
-        except Exception:  # noqa: BLE001 - the stream has started: report in Swedish, log the trace
-            logger.exception("streamed answer failed")
-            yield sse("error", {"detail": prompts.STREAM_FAILED})
+        except Exception as exc:  # noqa: BLE001 - the stream has started: an error event, never a trace
+            yield sse_error(exc)
             return
         yield sse("status", {"stage": "answering", "message": prompts.COMPOSING})
         for token in re.findall(r"\S+\s*|\s+", response.answer):
@@ -202,11 +206,8 @@ async def _llm_events(request: Request, app: Paragraf, body: AskRequest, who: Ca
 
     try:
         extractive, hits = await bounded(request, extractive_and_hits)
-    except HTTPException as exc:
-        yield sse("error", {"detail": exc.detail, "status": exc.status_code})
-        return
-    except DependencyUnavailable as exc:
-        yield sse("error", {"detail": str(exc), "status": 503, "retry_after": exc.retry_after})
+    except Exception as exc:  # noqa: BLE001 - the stream has started: an error event, never a trace
+        yield sse_error(exc)
         return
     yield sse("status", {"stage": "answering", "message": prompts.COMPOSING})
     started = time.perf_counter()
