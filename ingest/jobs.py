@@ -125,11 +125,12 @@ class JobStore:
         except (ValueError, OSError):
             return None
 
-    def all(self) -> list[Job]:
-        """Every job, newest first."""
+    def all(self, skip: set[str] | frozenset[str] = frozenset()) -> list[Job]:
+        """Every job (except the ids in `skip`, which are not read), newest first."""
         if not self.folder.is_dir():
             return []
-        jobs = [j for j in (self.get(p.name) for p in self.folder.iterdir() if p.name.isalnum()) if j]
+        names = (p.name for p in self.folder.iterdir() if p.name.isalnum() and p.name not in skip)
+        jobs = [j for j in (self.get(name) for name in names) if j]
         return sorted(jobs, key=lambda j: (j.created, j.job_id), reverse=True)
 
     def running(self, job_id: str) -> bool:
@@ -158,6 +159,7 @@ class JobManager:
         self.store = JobStore(settings.data_dir / "jobs")
         self.on_finished = on_finished  # called with each job this manager saw finish
         self._children: dict[str, subprocess.Popen] = {}
+        self._finished: set[str] = set()  # final jobs stay final: pump() does not read them again
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -176,7 +178,9 @@ class JobManager:
                     job = self.store.get(job_id)
                     if job and job.state in FINAL and self.on_finished:
                         self.on_finished(job)
-            waiting = [j for j in reversed(self.store.all()) if j.state not in FINAL]
+            jobs = self.store.all(skip=self._finished)
+            self._finished.update(j.job_id for j in jobs if j.state in FINAL and j.job_id not in self._children)
+            waiting = [j for j in reversed(jobs) if j.state not in FINAL]
             busy = sum(1 for j in waiting if j.job_id in self._children or self.store.running(j.job_id))
             for job in waiting:
                 if busy >= self.settings.max_ingest_jobs:

@@ -122,3 +122,22 @@ def test_pages_are_counted_at_submission(tmp_path):
     text.write_text("sida ett\fsida två\fsida tre", encoding="utf-8")
     assert count_pages(text) == 3
     assert count_pages(tmp_path / "saknas.pdf") == 0
+
+
+def test_finished_jobs_are_not_read_again_by_the_pump(settings, tmp_path, monkeypatch):
+    manager = JobManager(settings)
+    job = manager.submit([upload(tmp_path, "a.txt", "Beslut\n\nNämnden beslutar att bygga en bro.\n")], "public")
+    wait(manager, job.job_id)
+    deadline = time.monotonic() + 60
+    while manager._children:  # the process exits a moment after it wrote "done"; the pump reaps it
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+        manager.pump()
+    manager.pump()  # a pump that sees it final and reaped remembers it
+    read: list[str] = []
+    real_get = manager.store.get
+    monkeypatch.setattr(manager.store, "get", lambda job_id: read.append(job_id) or real_get(job_id))
+    queued = manager.submit([upload(tmp_path, "b.txt", "Beslut\n\nNämnden beslutar att bygga en väg.\n")], "public")
+    assert job.job_id not in read and queued.job_id in read
+    assert wait(manager, queued.job_id).state == "done"
+    assert manager.store.get(job.job_id).state == "done"  # still listed and readable by id
