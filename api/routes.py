@@ -156,11 +156,11 @@ async def ask_stream(body: AskRequest, request: Request, app: Core, who: Who) ->
     `citation` event per citation and `done` with the whole response (same as /api/ask)."""
     try:
         app.check_question(body.question)
-        app.check_answerer(body.answerer)
+        answerer = app.check_answerer(body.answerer)
     except QuestionError as exc:
         raise HTTPException(400, str(exc)) from exc
 
-    if app.check_answerer(body.answerer) == "llm":
+    if answerer == "llm":
         return StreamingResponse(
             _llm_events(request, app, body, who), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
