@@ -29,6 +29,7 @@ import numpy as np
 
 from assistant import jsonl
 from assistant.settings import Settings
+from index import chroma
 
 logger = logging.getLogger(__name__)
 FORMAT = 1
@@ -56,17 +57,11 @@ def _sha256(path: Path) -> str:
 
 def _collection(settings: Settings):
     """(client, collection or None) of the configured store, without creating anything."""
-    import chromadb
     import chromadb.errors
 
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.chroma_host:
-        client = chromadb.HttpClient(host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
-                                     settings=chroma_settings)
-    elif (settings.chroma_dir / "chroma.sqlite3").exists():
-        client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
-    else:
+    if not settings.chroma_host and not (settings.chroma_dir / "chroma.sqlite3").exists():
         return None, None
+    client = chroma.connect(settings, fresh=False)  # writers in this process keep their system
     try:
         return client, client.get_collection(settings.collection, embedding_function=None)
     except (chromadb.errors.NotFoundError, ValueError):
@@ -177,7 +172,6 @@ def verify(src: Path) -> dict:
 
 def restore(settings: Settings, src: Path, say: Callable[[str], None] = print) -> dict:
     """Restore a verified backup into the configured (empty) collection and data folder."""
-    from index import chroma
 
     src = Path(src)
     manifest = verify(src)

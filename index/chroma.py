@@ -24,24 +24,31 @@ _GET_BATCH = 5000
 CHANGE_LOG = 256
 
 
-def open_collection(settings: Settings, embedder: Embedder):
-    """(client, collection): a Chroma server when chroma_host is set, else the embedded store."""
+def connect(settings: Settings, fresh: bool = True):
+    """The Chroma client of the configured store: a `chroma run` server when chroma_host is set,
+    else the embedded store in chroma_dir (created if missing). `fresh=False` keeps this
+    process's cached embedded system, for a reader beside a writer that is still using it."""
     import chromadb
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     if settings.chroma_host:
-        client = chromadb.HttpClient(
+        return chromadb.HttpClient(
             host=settings.chroma_host, port=settings.chroma_port, ssl=settings.chroma_ssl,
             settings=chroma_settings,
         )
-    else:
-        # Chroma caches one system per folder and process, whose vector segment readers do
-        # not see writes made by other processes since it started; always start afresh.
+    # Chroma caches one system per folder and process, whose vector segment readers do
+    # not see writes made by other processes since it started; always start afresh.
+    if fresh:
         from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()
-        settings.chroma_dir.mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+    settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
+
+
+def open_collection(settings: Settings, embedder: Embedder):
+    """(client, collection): a Chroma server when chroma_host is set, else the embedded store."""
+    client = connect(settings)
     # embedding_function=None: Chroma must never run (or download) its default model.
     collection = client.get_or_create_collection(
         settings.collection,
