@@ -16,9 +16,9 @@ from pydantic import BaseModel
 
 from api.routes import ERRORS, Core, Who
 from api.security import require_admin
-from assistant import prompts
+from core import prompts
 from assistant.audit import ACTIONS, AuditEntry
-from assistant.ids import is_doc_id
+from core.ids import is_doc_id
 from ingest.extract import IngestError, is_supported
 from ingest.jobs import Job, JobManager
 from ingest.metadata import load_sidecar

@@ -18,9 +18,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
 from api import admin, register
 from api.routes import router
-from assistant import prompts
+from core import prompts
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from index.faults import DependencyUnavailable
 from ingest.jobs import JobManager
 

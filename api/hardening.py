@@ -14,8 +14,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant import prompts
-from assistant.settings import Settings
+from core import prompts
+from core.settings import Settings
 
 logger = logging.getLogger("paragraf.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

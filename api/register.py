@@ -15,12 +15,11 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from api.routes import ERRORS, Core, Who
-from api.security import refuse_hidden
-from assistant import prompts
-from assistant.ids import is_record_id
-from assistant.models import AssignmentRecord, DecisionRecord, TargetRecord
-from assistant.service import Paragraf, visible
-from index.register import Register, RegisterQuery, to_csv
+from api.security import Caller, lookup
+from core import prompts
+from core.models import AssignmentRecord, DecisionRecord, TargetRecord
+from assistant.service import Paragraf
+from index.register import RegisterQuery, to_csv
 
 router = APIRouter(tags=["register"])
 _MAX_LIMIT = 1000
@@ -59,10 +58,6 @@ Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
 Format = Annotated[Literal["json", "csv"], Query(description="json, or csv (UTF-8, one row per record).")]
 
 
-def _allowed(app: Paragraf, who) -> set[str] | None:
-    return app.allowed(None, who.labels)
-
-
 def _page(records: list, limit: int, offset: int, fmt: str, kind: str, model):
     if fmt == "csv":
         return Response(
@@ -85,8 +80,7 @@ def decisions(
 ):
     """One record per protocol §: decision points, votes, reservations, jäv — each field cited."""
     filters.party, filters.has_vote, filters.has_reservation = party, has_vote, has_reservation
-    register = app.index.register()
-    found = register.select(register.decisions, filters, _allowed(app, who))
+    found = app.records("decision", filters, who.labels)
     return _page(found, limit, offset, format, "beslut", DecisionPage)
 
 
@@ -99,8 +93,7 @@ def assignments(
 ):
     """One record per uppdrag: giver, receiver, task, deadlines, money, status."""
     filters.due_from, filters.due_to = due_from, due_to
-    register = app.index.register()
-    found = register.select(register.assignments, filters, _allowed(app, who))
+    found = app.records("assignment", filters, who.labels)
     return _page(found, limit, offset, format, "uppdrag", AssignmentPage)
 
 
@@ -108,21 +101,13 @@ def assignments(
 def targets(app: Core, who: Who, filters: Filters, limit: Limit = 50, offset: Offset = 0,
             format: Format = "json"):  # noqa: A002
     """One record per target: goal, indicator, baseline/outcome and target value with years."""
-    register = app.index.register()
-    found = register.select(register.targets, filters, _allowed(app, who))
+    found = app.records("target", filters, who.labels)
     return _page(found, limit, offset, format, "mal", TargetPage)
 
 
-def _one(app: Paragraf, who, record_id: str, kind: str):
-    register: Register = app.index.register()
-    record = register.get(record_id) if is_record_id(record_id) else None
-    meta = app.index.snapshot().documents.get(record.doc_id) if record else None
-    if record is not None and record.kind == kind and meta is not None and not visible(meta, who.labels):
-        refuse_hidden(who, app.audit, record_id)
-        meta = None
-    if record is None or record.kind != kind or meta is None:
-        raise HTTPException(404, prompts.RECORD_NOT_FOUND.format(record_id=record_id))
-    return record
+def _one(app: Paragraf, who: Caller, record_id: str, kind: str):
+    return lookup(who, app.audit, record_id, prompts.RECORD_NOT_FOUND.format(record_id=record_id),
+                  lambda: app.record(record_id, kind, who.labels))
 
 
 @router.get("/api/decisions/{record_id}", response_model=DecisionRecord, responses=ERRORS)
@@ -152,8 +137,7 @@ def _updated(record: DecisionRecord) -> str:
 def decisions_feed(request: Request, app: Core, who: Who, filters: Filters,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     """Atom feed of decisions, newest meeting first (filter by organisation and body)."""
-    register = app.index.register()
-    found = register.select(register.decisions, filters, _allowed(app, who))
+    found = app.records("decision", filters, who.labels)
     found = sorted(found, key=lambda r: (r.date, r.doc_id, int(r.number or 0)), reverse=True)[:limit]
     base = str(request.base_url).rstrip("/")
     updated = _updated(found[0]) if found else "1970-01-01T00:00:00Z"

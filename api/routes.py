@@ -21,14 +21,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
-from api.security import Caller, api_key, identify, refuse_hidden, require_admin
-from assistant import prompts
-from assistant.citations import paragraph_reference
+from api.security import Caller, api_key, identify, lookup, require_admin
+from core import prompts
+from core.citations import paragraph_reference
 from assistant.conversations import is_conversation_id
 from assistant.feedback import FeedbackIn
-from assistant.ids import is_doc_id, parse_paragraph_id, section_label
-from assistant.models import AskResponse, DocumentMeta, Filters, Paragraph, SearchResponse
-from assistant.service import Paragraf, QuestionError, visible
+from core.ids import parse_paragraph_id, section_label
+from core.models import AskResponse, DocumentMeta, Filters, Paragraph, SearchResponse
+from assistant.service import Paragraf, QuestionError
 from index.faults import DependencyUnavailable
 from ingest.pipeline import original_path
 
@@ -260,17 +260,12 @@ async def search(
 @router.get("/api/documents", response_model=list[DocumentMeta], responses=ERRORS)
 def documents(app: Core, who: Who, filters: Annotated[Filters, Depends(query_filters)]) -> list[DocumentMeta]:
     """Every document the caller may see, with its metadata and paragraph count."""
-    return [d for d in app.index.documents() if visible(d, who.labels) and filters.admits(d)]
+    return app.documents(who.labels, filters)
 
 
 def _visible_document(app: Paragraf, who: Caller, doc_id: str) -> tuple[DocumentMeta, list[Paragraph]]:
-    found = app.index.document(doc_id) if is_doc_id(doc_id) else None
-    if found is not None and not visible(found[0], who.labels):
-        refuse_hidden(who, app.audit, doc_id)
-        found = None
-    if found is None:
-        raise HTTPException(404, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))
-    return found
+    return lookup(who, app.audit, doc_id, prompts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id),
+                  lambda: app.document(doc_id, who.labels))
 
 
 @router.get("/api/documents/{doc_id}", response_model=DocumentDetail, responses=ERRORS)
@@ -306,14 +301,9 @@ def paragraph(paragraph_id: str, app: Core, who: Who) -> ParagraphDetail:
         parse_paragraph_id(paragraph_id)
     except ValueError as exc:
         raise HTTPException(400, prompts.PARAGRAPH_ID_INVALID.format(paragraph_id=paragraph_id)) from exc
-    found = app.index.paragraph(paragraph_id)
-    if found is not None and not visible(found[1], who.labels):
-        refuse_hidden(who, app.audit, paragraph_id)
-        found = None
-    if found is None:
-        raise HTTPException(404, prompts.PARAGRAPH_NOT_FOUND.format(paragraph_id=paragraph_id))
-    p, meta = found
-    _, paragraphs = app.index.document(meta.doc_id) or (meta, [p])
+    p, meta = lookup(who, app.audit, paragraph_id, prompts.PARAGRAPH_NOT_FOUND.format(paragraph_id=paragraph_id),
+                     lambda: app.paragraph(paragraph_id, who.labels))
+    _, paragraphs = app.document(meta.doc_id, who.labels) or (meta, [p])
     top = section_label(p.section)
     context = [
         q for q in paragraphs

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from fastapi import HTTPException, Request
 
-from assistant import prompts
 from assistant.audit import ANONYMOUS, AuditLog, key_id
-from assistant.settings import Settings
+from assistant.service import Hidden
+from core import prompts
+from core.settings import Settings
+
+T = TypeVar("T")
 
 ADMIN = "admin"
 
@@ -56,3 +61,17 @@ def refuse_hidden(caller: Caller, log: AuditLog, target: str) -> None:
     """Record that `caller` asked for something that exists but is not theirs to see (the
     caller gets the same 404 as for something missing)."""
     log.record(caller.key_id, "access.refused", target, "refused", caller.request_id)
+
+
+def lookup(caller: Caller, log: AuditLog, target: str, not_found: str, find: Callable[[], T | None]) -> T:
+    """`find()` (a `Paragraf` read that takes the caller's labels), or 404 with the Swedish
+    `not_found` message, which is also what a caller gets for something hidden from them (the
+    refusal is recorded in the audit log)."""
+    try:
+        found = find()
+    except Hidden:
+        refuse_hidden(caller, log, target)
+        found = None
+    if found is None:
+        raise HTTPException(404, not_found)
+    return found

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from assistant import prompts
-from assistant.citations import make_citation
-from assistant.models import Citation, Paragraph
-from assistant.settings import Settings
+from core import prompts
+from core.citations import make_citation
+from core.models import Answer, Citation, Paragraph
+from core.settings import Settings
 from assistant.scorer import coverage, missing_fact, term_weights
-from assistant.sentences import sentence_spans
+from core.sentences import sentence_spans
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex
 
@@ -22,7 +22,9 @@ _LEAD_IN = re.compile(r"(följande\b.*|[:;])\s*$", re.I)
 _WHOLE_PARAGRAPH_CHARS = 320
 
 
-class ExtractiveAnswerer:
+class QuoteAnswerer:
+    """Verbatim quotes of the best paragraphs (no register, no model)."""
+
     def __init__(self, settings: Settings, index: ParagraphIndex) -> None:
         self.settings = settings
         self.index = index
@@ -91,18 +93,16 @@ class ExtractiveAnswerer:
             end = spans[best + 1][1]
         return start, end
 
-    def answer(
-        self, question: str, retrieval: Retrieval, threshold: float
-    ) -> tuple[str, list[Citation], bool]:
+    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> Answer:
         """Compose from retrieval.hits, ordered by scorer probability (assistant.scorer.Scorer)."""
         s = self.settings
         hits = retrieval.hits
         if not hits or hits[0].probability < threshold:
-            return prompts.ABSTAIN, [], True
+            return Answer.abstention(prompts.ABSTAIN)
         if s.abstain_on_conflict and hits[0].conflicts:
             if set(hits[0].conflicts) != {"missing_fact"}:
                 # The best evidence is about another year, another organisation or another subject.
-                return prompts.ABSTAIN, [], True
+                return Answer.abstention(prompts.ABSTAIN)
             # It does not state the sum/count/date/vote asked for: a runner-up above the threshold
             # that does (and has no conflict) answers instead; else nothing does.
             alt = next((h for h in hits[1:5] if h.probability >= threshold and not h.conflicts), None)
@@ -111,7 +111,7 @@ class ExtractiveAnswerer:
                 # 2025" under a missive, the counts after a voting proposition): quote both.
                 near = self._neighbour_with_fact(question, hits[0].paragraph)
                 if near is None:
-                    return prompts.ABSTAIN, [], True
+                    return Answer.abstention(prompts.ABSTAIN)
                 weights = term_weights(self.index, question)
                 start, end = self._quote(weights, hits[0].paragraph)
                 return self._compose([(hits[0].paragraph, hits[0], start, end),
@@ -137,7 +137,7 @@ class ExtractiveAnswerer:
                     take(sib, hit, 0, len(sib.text))
         return self._compose(chosen)
 
-    def _compose(self, chosen: list[tuple[Paragraph, Hit, int, int]]) -> tuple[str, list[Citation], bool]:
+    def _compose(self, chosen: list[tuple[Paragraph, Hit, int, int]]) -> Answer:
         # Group by document (documents of one organisation stay together), keep first-seen order.
         order: list[str] = []
         groups: dict[str, list[tuple[Paragraph, Hit, int, int]]] = {}
@@ -169,4 +169,4 @@ class ExtractiveAnswerer:
                 marker = len(citations) + 1
                 citations.append(make_citation(marker, paragraph, document, quote, hit.score))
                 lines.append(f"- {quote} [{marker}]")
-        return "\n".join(lines), citations, False
+        return Answer(text="\n".join(lines), citations=citations)

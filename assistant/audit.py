@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from assistant import jsonl
+from core import jsonl
 
 ANONYMOUS = "anonym"
 ACTIONS = (

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant import jsonl
-from assistant.settings import Settings
+from core import jsonl
+from core.settings import Settings
 from index import chroma
 
 logger = logging.getLogger(__name__)

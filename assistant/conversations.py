@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from index.lexical import QUESTION_FRAME, content_words
+from core.swedish import QUESTION_FRAME, content_words
 
 # A question that opens with one of these leans on the previous turn ("Och vem avstod?").
 _LEADS = re.compile(

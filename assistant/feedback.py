@@ -14,8 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant import jsonl
-from assistant.models import Citation
+from core import jsonl
+from core.models import Citation
 
 
 class FeedbackIn(BaseModel):

@@ -11,10 +11,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from assistant import prompts
-from assistant.citations import make_citation, paragraph_reference
-from assistant.models import Citation
-from assistant.settings import Settings
+from core import prompts
+from core.citations import make_citation, paragraph_reference
+from core.models import Citation
+from core.settings import Settings
 from assistant.support import LexicalSupport
 from assistant.verify import CheckedSentence, split_marked, verify_answer
 from index.retrieve import Hit

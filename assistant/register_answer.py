@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant import prompts
-from assistant.citations import make_citation
-from assistant.models import AssignmentRecord, Citation, DecisionRecord, Evidence, Stance
-from assistant.settings import Settings
+from core import prompts
+from core.citations import make_citation
+from core.models import Answer, AssignmentRecord, Citation, DecisionRecord, Evidence, Stance
+from core.settings import Settings
 from index.retrieve import Retrieval
 from index.store import ParagraphIndex
 
@@ -104,7 +104,7 @@ class RegisterAnswerer:
         self.settings = settings
         self.index = index
 
-    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> tuple[str, list[Citation], bool] | None:
+    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> Answer | None:
         """An answer from a register record, or None (then the extractive answerer answers)."""
         hits = retrieval.hits
         if not hits or hits[0].probability < threshold:
@@ -134,19 +134,20 @@ class RegisterAnswerer:
             return None
         return self._compose(evidence[: self.settings.max_citations], best.score)
 
-    def supplement(self, question: str, answer: str, citations: list[Citation]) -> tuple[str, list[Citation]]:
+    def supplement(self, question: str, answer: Answer) -> Answer:
         """Add the decision of the § an answer quotes when the question asks how a matter ended
         ("Gick fullmäktige med på …", "Vad föreslog kommunstyrelsen …") and the answer quotes
         other paragraphs of that § (the vote list, the yrkanden) but not its decision."""
-        if not citations or not intent_of(question).outcome:
-            return answer, citations
+        citations = answer.citations
+        if answer.abstained or not citations or not intent_of(question).outcome:
+            return answer
         record = self.index.register().record_for_paragraph(citations[0].paragraph_id)
         if not isinstance(record, DecisionRecord) or not record.decision_points:
-            return answer, citations
+            return answer
         cited = {c.paragraph_id for c in citations}
         if any(point.source.paragraph_id in cited for point in record.decision_points):
-            return answer, citations
-        lines, added = [answer, prompts.decision_header(record.number)], list(citations)
+            return answer
+        lines, added = [answer.text, prompts.decision_header(record.number)], list(citations)
         for point in record.decision_points[:2]:
             found = self.index.paragraph(point.source.paragraph_id)
             if found is None or point.source.quote not in found[0].text:
@@ -155,9 +156,11 @@ class RegisterAnswerer:
             marker = len(added) + 1
             added.append(make_citation(marker, paragraph, document, point.source.quote, citations[0].score))
             lines.append(f"- {point.source.quote} [{marker}]")
-        return ("\n".join(lines), added) if len(added) > len(citations) else (answer, citations)
+        if len(added) == len(citations):
+            return answer
+        return answer.model_copy(update={"text": "\n".join(lines), "citations": added})
 
-    def _compose(self, evidence: list[Evidence], score: float) -> tuple[str, list[Citation], bool]:
+    def _compose(self, evidence: list[Evidence], score: float) -> Answer | None:
         citations: list[Citation] = []
         lines: list[str] = []
         seen: set[tuple[str, str]] = set()
@@ -175,6 +178,6 @@ class RegisterAnswerer:
             marker = len(citations) + 1
             citations.append(make_citation(marker, paragraph, document, ev.quote, score))
             lines.append(f"- {ev.quote} [{marker}]")
-        if not citations:
-            return prompts.ABSTAIN, [], True
-        return "\n".join(lines), citations, False
+        if not citations:  # no quote of the record is in its paragraph: the free-text answerer answers
+            return None
+        return Answer(text="\n".join(lines), citations=citations)

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.sentences import sentence_spans
-from index.lexical import QUESTION_FRAME, content_words, grams, stem
+from core.sentences import sentence_spans
+from core.swedish import QUESTION_FRAME, content_words, grams, stem
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex, section_text
 

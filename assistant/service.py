@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import time
 
-from assistant import prompts
-from assistant.answer import ExtractiveAnswerer
-from assistant.register_answer import RegisterAnswerer
-from assistant.scorer import Scorer
-from assistant.citations import paragraph_reference
-from assistant.conversations import ConversationStore, Turn, context_question
+from assistant.answerers import Answerer, LLMAnswerer, create_answerers
 from assistant.audit import AuditLog
+from assistant.conversations import ConversationStore, Turn, context_question
 from assistant.feedback import FeedbackStore
 from assistant.llm import LLMWriter
-from assistant.models import AskResponse, DocumentMeta, Filters, SearchHit, SearchResponse
-from assistant.settings import Settings
+from assistant.scorer import Scorer
+from core import prompts
+from core.citations import paragraph_reference
+from core.ids import is_doc_id, is_record_id
+from core.models import Answer, AskResponse, DocumentMeta, Filters, Paragraph, SearchHit, SearchResponse
+from core.settings import Settings
 from index.embedders import Embedder, create_embedder
-from index.lexical import matching_spans
+from core.swedish import matching_spans
+from index.register import Record, RegisterQuery
 from index.retrieve import HybridRetriever, Retrieval
 from index.store import ParagraphIndex
 
@@ -28,18 +29,26 @@ class QuestionError(ValueError):
     """A question that cannot be asked; the message is Swedish, for end users."""
 
 
+class Hidden(LookupError):
+    """What was asked for exists, but the caller's access labels do not show it (callers answer
+    as if it were missing, and may record the refusal)."""
+
+
 def visible(meta: DocumentMeta, labels: Labels) -> bool:
     return labels is None or meta.visibility in labels
 
 
 class Paragraf:
+    """The one way into the index for the API, the CLI and the evaluations: every read that a
+    caller's access labels limit (asking, searching, listing and opening documents, paragraphs
+    and register records) goes through a method here that takes those labels."""
+
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
         self.settings = s = settings or Settings()
         self.embedder = embedder or create_embedder(s)
         self.index = ParagraphIndex(s, self.embedder)
         self.retriever = HybridRetriever(self.index, s)
-        self.answerer = ExtractiveAnswerer(s, self.index)
-        self.register_answerer = RegisterAnswerer(s, self.index)
+        self.answerers: dict[str, Answerer] = create_answerers(s, self.index)
         self.scorer = Scorer(self.index, s.scorer_path)
         self.threshold = (
             s.min_answer_probability if s.min_answer_probability is not None else self.scorer.threshold
@@ -49,7 +58,8 @@ class Paragraf:
         )
         self.feedback = FeedbackStore(s.feedback_path)
         self.audit = AuditLog(s.audit_path)
-        self.writer = LLMWriter(s) if s.llm_base_url else None
+        llm = self.answerers.get("llm")
+        self.writer: LLMWriter | None = llm.writer if isinstance(llm, LLMAnswerer) else None
 
     def check_question(self, question: str) -> str:
         question = " ".join((question or "").split())
@@ -70,6 +80,41 @@ class Paragraf:
             if visible(meta, labels) and (filters is None or filters.admits(meta))
         }
 
+    def documents(self, labels: Labels = None, filters: Filters | None = None) -> list[DocumentMeta]:
+        """The documents the labels show (and the filters admit)."""
+        return [d for d in self.index.documents() if visible(d, labels) and (filters is None or filters.admits(d))]
+
+    def document(self, doc_id: str, labels: Labels = None) -> tuple[DocumentMeta, list[Paragraph]] | None:
+        """A document and its paragraphs; None when there is no such document, `Hidden` when the
+        labels do not show it."""
+        found = self.index.document(doc_id) if is_doc_id(doc_id) else None
+        if found is not None and not visible(found[0], labels):
+            raise Hidden(doc_id)
+        return found
+
+    def paragraph(self, paragraph_id: str, labels: Labels = None) -> tuple[Paragraph, DocumentMeta] | None:
+        """A paragraph and its document; None when missing, `Hidden` when the labels do not show it."""
+        found = self.index.paragraph(paragraph_id)
+        if found is not None and not visible(found[1], labels):
+            raise Hidden(paragraph_id)
+        return found
+
+    def record(self, record_id: str, kind: str, labels: Labels = None) -> Record | None:
+        """A register record of `kind`; None when missing, `Hidden` when the labels do not show
+        the document it came from."""
+        record = self.index.register().get(record_id) if is_record_id(record_id) else None
+        meta = self.index.snapshot().documents.get(record.doc_id) if record and record.kind == kind else None
+        if meta is not None and not visible(meta, labels):
+            raise Hidden(record_id)
+        return record if meta is not None else None
+
+    def records(self, kind: str, query: RegisterQuery, labels: Labels = None) -> list[Record]:
+        """The register's records of `kind` ("decision", "assignment", "target") that the query
+        selects, from the documents the labels show."""
+        register = self.index.register()
+        pool = {"decision": register.decisions, "assignment": register.assignments, "target": register.targets}[kind]
+        return register.select(pool, query, self.allowed(None, labels))
+
     def ask(
         self, question: str, filters: Filters | None = None, conversation_id: str | None = None,
         labels: Labels = None, remember: bool = False, answerer: str | None = None,
@@ -78,7 +123,7 @@ class Paragraf:
 
     def check_answerer(self, answerer: str | None) -> str:
         chosen = answerer or self.settings.default_answerer
-        if chosen == "llm" and self.writer is None:
+        if chosen not in self.answerers:
             raise QuestionError(prompts.LLM_NOT_CONFIGURED)
         return chosen
 
@@ -108,46 +153,31 @@ class Paragraf:
         if query != question and history[-1].doc_ids:
             earlier = set(history[-1].doc_ids)
             attempts.insert(0, earlier if allowed is None else earlier & allowed)
+        extractive = self.answerers["extractive"]
         for scope in attempts:
             retrieval = self.retriever.retrieve(query, allowed=scope)
             t0 = time.perf_counter()
             self.scorer.rerank(question, retrieval)
-            from_register = (
-                self.register_answerer.answer(question, retrieval, self.threshold)
-                if self.settings.register_answers else None
-            )
-            answer, citations, abstained = from_register or self.answerer.answer(
-                question, retrieval, self.threshold
-            )
-            if not abstained and from_register is None and self.settings.register_answers:
-                answer, citations = self.register_answerer.supplement(question, answer, citations)
-            if not abstained:
+            result: Answer = extractive.answer(question, retrieval, self.threshold)
+            if not result.abstained:
                 break
         timings = dict(retrieval.timings_ms)
         timings["answer"] = round(1000 * (time.perf_counter() - t0), 2)
-        written_by, dropped = "extractive", 0
-        if chosen == "llm":
+        if chosen != extractive.name:  # the scope is settled; the chosen answerer writes once
             t1 = time.perf_counter()
-            hits = [h for h in retrieval.hits if not h.conflicts]
-            written = self.writer.write(question, hits)
-            timings["llm"] = round(1000 * (time.perf_counter() - t1), 2)
-            dropped = len(written.dropped)
-            if written.usable:  # else: the extractive answer stands (and says so)
-                written_by = "llm"
-                answer, citations, abstained = (
-                    (prompts.ABSTAIN, [], True) if written.abstained else (written.answer, written.citations, False)
-                )
+            result = self.answerers[chosen].answer(question, retrieval, self.threshold)
+            timings[chosen] = round(1000 * (time.perf_counter() - t1), 2)
         timings["total"] = round(1000 * (time.perf_counter() - started), 2)
-        doc_ids = list(dict.fromkeys(c.doc_id for c in citations))
+        doc_ids = list(dict.fromkeys(c.doc_id for c in result.citations))
         if remember or conversation_id is not None:
             conversation_id = self.conversations.add(
-                conversation_id, Turn(question, query, answer, doc_ids)
+                conversation_id, Turn(question, query, result.text, doc_ids)
             )
         response = AskResponse(
-            question=question, answer=answer, abstained=abstained, citations=citations,
+            question=question, answer=result.text, abstained=result.abstained, citations=result.citations,
             timings_ms=timings, conversation_id=conversation_id,
-            context_question=query if query != question else None, answerer=written_by,
-            dropped_sentences=dropped,
+            context_question=query if query != question else None, answerer=result.answerer,
+            dropped_sentences=result.dropped_sentences,
         )
         return response, retrieval
 

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 import numpy as np
 
 from index.embedders import Embedder
-from index.lexical import content_words, stem
+from core.swedish import content_words, stem
 
 _UNITS = [
     (r"miljarder kronor|miljarder kr|mdkr|mdr kr|mrd kr", "mdkr"),

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.models import Paragraph
-from assistant.sentences import sentence_spans
+from core.models import Paragraph
+from core.sentences import sentence_spans
 from assistant.support import SupportChecker, normalize
-from index.lexical import content_words, stem
+from core.swedish import content_words, stem
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ ,.]\d+)*")

@@ -63,7 +63,7 @@ def _torch_loaded(pid: int) -> bool:
 
 def bench_ingest(corpus: Path, data_dir: Path) -> dict:
     from assistant.service import Paragraf
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
 
     started = time.perf_counter()
@@ -100,7 +100,7 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
     log = tempfile.NamedTemporaryFile(prefix="paragraf-server-", suffix=".log", delete=False)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=full_env, stdout=subprocess.DEVNULL, stderr=log,
     )
     base = f"http://127.0.0.1:{port}"

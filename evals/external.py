@@ -33,7 +33,7 @@ def build_app(data_dir: Path, corpus: list[Path], quiet: bool = False, ingest: b
     from tqdm import tqdm
 
     from assistant.service import Paragraf
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import collect_files, ingest_paths
 
     os.environ["PARAGRAF_DATA_DIR"] = str(data_dir)

@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.data_dir, data, ignore=shutil.ignore_patterns("jobs", "uploads"))
         else:
             from assistant.service import Paragraf
-            from assistant.settings import Settings
+            from core.settings import Settings
             from ingest.pipeline import ingest_paths
 
             ingest_paths([Path(__file__).resolve().parents[1] / "samples"], Paragraf(Settings(data_dir=data)).index)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.models import AssignmentRecord, DecisionRecord, TargetRecord
+from core.models import AssignmentRecord, DecisionRecord, TargetRecord
 from ingest.assignments import extract_assignments, extract_targets
 from ingest.decisions import extract_decisions
 from ingest.extract import IngestError

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
-from assistant.ids import make_doc_id
+from core.ids import make_doc_id
 from evals.gold import GoldQuestion, Support
 from assistant.support import LexicalSupport, SupportChecker, contains_fact, normalize
 from evals.systems import SystemAnswer, Unit

@@ -76,8 +76,8 @@ def _scanned(path: Path) -> bool:
 
 def variant(parsed, copy: int):
     """Copy `copy` of a document: new id, years shifted by copy % 7, another organisation."""
-    from assistant.ids import paragraph_id
-    from assistant.models import ParsedDocument
+    from core.ids import paragraph_id
+    from core.models import ParsedDocument
 
     if copy == 0:
         return parsed.model_copy(deep=True)
@@ -168,7 +168,7 @@ def query_embedding_ms() -> float | None:
 
 
 def run_size(sources, size: int, args, root: Path) -> dict:
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     data = root / f"data-{size}"
     env = {"PARAGRAF_EMBEDDER": "hashing", "PARAGRAF_RATE_LIMIT_PER_MINUTE": "0",

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.ids import make_doc_id
+from core.ids import make_doc_id
 from assistant.service import Paragraf
 from index.embedders import Embedder
 

@@ -7,9 +7,9 @@ import json
 import logging
 import time
 
-from assistant import prompts
-from assistant.models import DocumentMeta, Paragraph
-from assistant.settings import Settings
+from core import prompts
+from core.models import DocumentMeta, Paragraph
+from core.settings import Settings
 from index.embedders import Embedder
 from index.faults import STORE, DependencyUnavailable, is_store_fault
 from index.segments import StoredDocument

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 class EmbedderError(RuntimeError):
@@ -124,7 +124,7 @@ class HashingEmbedder(Embedder):
         self.name = f"{name}:{dim}" if name == "hashing:stems" else name
 
     def _vector(self, text: str) -> np.ndarray:
-        from index.lexical import stems
+        from core.swedish import stems
 
         vec = np.zeros(self.dim, dtype=np.float32)
         for token in stems(text) or ["tom"]:

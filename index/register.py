@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from assistant.models import AssignmentRecord, DecisionRecord, DocumentMeta, Paragraph, TargetRecord
+from core.models import AssignmentRecord, DecisionRecord, DocumentMeta, Paragraph, TargetRecord
 from ingest.assignments import extract_assignments, extract_targets
 from ingest.decisions import extract_decisions
 

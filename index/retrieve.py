@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.models import DocumentMeta, Paragraph
-from assistant.settings import Settings
+from core.models import DocumentMeta, Paragraph
+from core.settings import Settings
 from index.store import ParagraphIndex
 
 # The lexical score is BM25 on stems plus this share of BM25 on 4-grams (each normalised by its

@@ -37,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph
 from index.lexical import LexicalIndex, TermCounts, tokenise
 
 logger = logging.getLogger(__name__)

@@ -18,10 +18,10 @@ from typing import TypeVar
 
 import numpy as np
 
-from assistant import prompts
-from assistant.ids import parse_paragraph_id, section_label
-from assistant.models import DocumentMeta, Paragraph, ParsedDocument
-from assistant.settings import Settings
+from core import prompts
+from core.ids import parse_paragraph_id, section_label
+from core.models import DocumentMeta, Paragraph, ParsedDocument
+from core.settings import Settings
 from index import chroma
 from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.ids import record_id, reference, section_label
-from assistant.models import (
+from core.ids import record_id, reference, section_label
+from core.models import (
     AssignmentRecord, Cited, Deadline, DocumentMeta, Evidence, Paragraph, TargetRecord,
 )
-from assistant.sentences import sentence_spans
+from core.sentences import sentence_spans
 
 _MONTHS = {
     m: i for i, m in enumerate(

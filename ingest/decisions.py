@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from assistant.ids import record_id, reference, section_label
-from assistant.models import Cited, DecisionRecord, DocumentMeta, Evidence, Paragraph, PersonRef, Stance, Vote
-from assistant.sentences import sentence_spans
+from core.ids import record_id, reference, section_label
+from core.models import Cited, DecisionRecord, DocumentMeta, Evidence, Paragraph, PersonRef, Stance, Vote
+from core.sentences import sentence_spans
 
 _SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 _VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")

@@ -25,7 +25,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3

@@ -6,8 +6,8 @@ import json
 import re
 from pathlib import Path
 
-from assistant.ids import content_hash, is_doc_id, make_doc_id, paragraph_id
-from assistant.models import DocumentMeta, Paragraph, ParsedDocument
+from core.ids import content_hash, is_doc_id, make_doc_id, paragraph_id
+from core.models import DocumentMeta, Paragraph, ParsedDocument
 from ingest.clean import clean_pages
 from ingest.extract import IngestError, read_document
 from ingest.metadata import guess_metadata, load_sidecar

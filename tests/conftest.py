@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from index.embedders import HashingEmbedder
 from ingest.pipeline import ingest_paths
 

@@ -45,7 +45,7 @@ def reply(mode: str, prompt: str) -> str:
     if mode == "invented_number":
         return f"{re.sub(r'[0-9]+', '987', one) if re.search(r'[0-9]', one) else one + ' för 987 miljoner kronor'} [1]."
     if mode == "invented_person":
-        return f"Beslutet fattades efter förslag från Gunnar Västerlund (KD) [1]."
+        return "Beslutet fattades efter förslag från Gunnar Västerlund (KD) [1]."
     if mode == "no_markers":
         return f"{one}."
     if mode == "garbage":

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from assistant import prompts
+from core import prompts
 from assistant.service import Paragraf
 
 pytestmark = pytest.mark.slow
@@ -70,7 +70,7 @@ def test_cli_ask_json_over_the_real_index(store_app: Paragraf):
                    PARAGRAF_CHROMA_PORT=str(store_app.settings.chroma_port),
                    PARAGRAF_COLLECTION=store_app.settings.collection)
     out = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ask", "--json", "Hur mycket ska tjänsteresandet minska?"],
+        [sys.executable, "-m", "cli.main", "ask", "--json", "Hur mycket ska tjänsteresandet minska?"],
         capture_output=True, text=True, env=env, check=True,
     )
     body = json.loads(out.stdout)

@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from assistant.audit import AuditLog, key_id
-from assistant.cli import main as cli
+from cli.main import main as cli
 from assistant.service import Paragraf
 from ingest.pipeline import ingest_paths
 from tests.conftest import wait_for_job

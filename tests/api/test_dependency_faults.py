@@ -22,7 +22,7 @@ COOLDOWN_S = 2.0
 
 def ingest_into(env: dict[str, str], data_dir) -> None:
     run = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", "--quiet", str(SEEDS), str(REPO / "tests" / "data" / "protokoll-exempelstad.txt")],
+        [sys.executable, "-m", "cli.main", "ingest", "--quiet", str(SEEDS), str(REPO / "tests" / "data" / "protokoll-exempelstad.txt")],
         cwd=REPO, env={**env, "PARAGRAF_DATA_DIR": str(data_dir)}, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stderr
@@ -121,7 +121,7 @@ def test_chroma_killed_under_load_gives_only_503s_then_recovers(tmp_path):
 def test_an_unreachable_store_at_start_up_is_retried_then_exits_non_zero(tmp_path):
     env = {**os.environ, "PARAGRAF_CHROMA_HOST": f"http://127.0.0.1:{_free_port()}", "PARAGRAF_EMBEDDER": "hashing",
            "PARAGRAF_STORE_CONNECT_TIMEOUT_S": "2", "PARAGRAF_DATA_DIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "assistant.cli", "serve", "--port", str(_free_port())],
+    run = subprocess.run([sys.executable, "-m", "cli.main", "serve", "--port", str(_free_port())],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 3
     assert "svarar inte" in run.stderr and "trying again" in run.stderr  # retried visibly

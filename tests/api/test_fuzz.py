@@ -17,7 +17,7 @@ def fuzz_app(tmp_path_factory):
     import shutil
 
     from assistant.service import Paragraf
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
     from tests.conftest import SEEDS, fake_scorer_path
 

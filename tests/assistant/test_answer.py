@@ -1,5 +1,5 @@
-from assistant import prompts
-from assistant.sentences import sentence_spans
+from core import prompts
+from core.sentences import sentence_spans
 from assistant.service import Paragraf
 
 
@@ -82,10 +82,10 @@ def test_a_missing_fact_is_taken_from_the_next_paragraph_of_the_section(app: Par
     meta = app.index.paragraph(missive.paragraph_id)[1]
     hit = Hit(paragraph=missive, document=meta, score=1.0, dense=0.9, probability=0.9, conflicts=["missing_fact"])
     question = "Vilket datum undertecknade revisorerna missivet om styrning genom planer?"
-    answer, citations, abstained = app.answerer.answer(question, Retrieval([hit], [], {}), 0.5)
-    assert not abstained
-    assert [c.quote for c in citations] == [missive.text, "Göteborg den 18 november 2025"]
+    answer = app.answerers["extractive"].answer(question, Retrieval([hit], [], {}), 0.5)
+    assert not answer.abstained and answer.answerer == "extractive"
+    assert [c.quote for c in answer.citations] == [missive.text, "Göteborg den 18 november 2025"]
     # a paragraph of the section that states no date: nothing to quote, so it still abstains
     report = next(p for p in paragraphs if p.text.startswith("Revisionsrapporten"))
     hit = Hit(paragraph=report, document=meta, score=1.0, dense=0.9, probability=0.9, conflicts=["missing_fact"])
-    assert app.answerer.answer(question, Retrieval([hit], [], {}), 0.5)[2]
+    assert app.answerers["extractive"].answer(question, Retrieval([hit], [], {}), 0.5).abstained

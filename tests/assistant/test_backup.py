@@ -8,7 +8,7 @@ import pytest
 from assistant.backup import BackupError, backup, restore, verify
 from assistant.feedback import FeedbackIn
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEEDS, FakeEmbedder
 
@@ -147,7 +147,7 @@ def test_cli_backup_of_a_running_server_restores_to_identical_http_answers(tmp_p
 
     def cli(*args: str, data) -> subprocess.CompletedProcess:
         env = {**os.environ, "PARAGRAF_DATA_DIR": str(data)}
-        return subprocess.run([sys.executable, "-m", "assistant.cli", *args], cwd=REPO, env=env,
+        return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=600)
 
     source, restored = tmp_path / "source", tmp_path / "restored"

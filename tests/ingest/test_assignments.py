@@ -1,6 +1,6 @@
 """Assignments and targets with receivers, deadlines, money and target values."""
 
-from assistant.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph
 from ingest.assignments import extract_assignments, extract_targets
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest.parse import parse_file
 
 from tests.conftest import SEEDS
@@ -84,7 +84,7 @@ _DIE_MID_WRITE = textwrap.dedent("""
     from pathlib import Path
     from llama_index.vector_stores.chroma import ChromaVectorStore
     from assistant.service import Paragraf
-    from assistant.settings import Settings
+    from core.settings import Settings
     from ingest.pipeline import ingest_paths
 
     real_add = ChromaVectorStore.add

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph
 from ingest.decisions import extract_decisions
 from ingest.parse import parse_file
 

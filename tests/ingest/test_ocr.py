@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.service import Paragraf
-from assistant.settings import Settings
+from core.settings import Settings
 from ingest import ocr
 from ingest.extract import IngestError
 from ingest.parse import parse_file

@@ -1,9 +1,9 @@
-"""The one place that turns a cited paragraph into a Citation (ids come from assistant.ids)."""
+"""The one place that turns a cited paragraph into a Citation (ids come from core.ids)."""
 
 from __future__ import annotations
 
-from assistant.ids import reference
-from assistant.models import Citation, DocumentMeta, Paragraph
+from core.ids import reference
+from core.models import Citation, DocumentMeta, Paragraph
 
 
 class QuoteError(ValueError):
@@ -36,7 +36,7 @@ def make_citation(
 
 
 def paragraph_reference(paragraph: Paragraph, document: DocumentMeta) -> str:
-    """The paste-ready reference of one paragraph (see assistant.ids.reference)."""
+    """The paste-ready reference of one paragraph (see core.ids.reference)."""
     text = reference(
         body=document.body, organisation=document.organisation, doc_type=document.doc_type,
         date=document.date, section=paragraph.section, page=paragraph.page, title=document.title,

@@ -103,6 +103,21 @@ class Filters(BaseModel):
         return True
 
 
+class Answer(BaseModel):
+    """What an answerer (`assistant.answerers.Answerer`) returns: the answer text, its citations,
+    whether it is the abstention sentence, who wrote it and how many sentences the gate dropped."""
+
+    text: str
+    citations: list[Citation] = Field(default_factory=list)
+    abstained: bool = False
+    answerer: Literal["extractive", "llm"] = "extractive"
+    dropped_sentences: int = 0
+
+    @classmethod
+    def abstention(cls, text: str, answerer: Literal["extractive", "llm"] = "extractive") -> Answer:
+        return cls(text=text, abstained=True, answerer=answerer)
+
+
 class AskResponse(BaseModel):
     question: str
     answer: str

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import cli
+from cli import main as cli
 from tests.conftest import SEEDS, FakeEmbedder, fake_scorer_path
 
 
@@ -54,7 +54,7 @@ def test_empty_question_is_refused(tmp_path: Path, capsys):
 def test_every_command_and_option_has_a_swedish_help_text(capsys):
     import argparse
 
-    from assistant.cli import build_parser
+    from cli.main import build_parser
 
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -70,7 +70,7 @@ def test_every_command_and_option_has_a_swedish_help_text(capsys):
 
 
 def test_counts_are_in_swedish_singular_and_plural():
-    from assistant.cli import plural
+    from cli.main import plural
 
     assert plural(1, "sida", "sidor") == "1 sida" and plural(3, "sida", "sidor") == "3 sidor"
     assert plural(0, "stycke", "stycken") == "0 stycken"

@@ -1,6 +1,6 @@
 import pytest
 
-from assistant.ids import is_doc_id, make_doc_id, paragraph_id, parse_paragraph_id, reference
+from core.ids import is_doc_id, make_doc_id, paragraph_id, parse_paragraph_id, reference
 
 
 def test_doc_ids_are_readable_ascii_slugs():

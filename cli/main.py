@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from assistant.settings import Settings
+from core.settings import Settings
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -53,7 +53,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     )
     for item in report.skipped:
         print(f"  Överhoppad: {item.path}: {item.message}", file=sys.stderr)
-    total = len(app.index.documents())
+    total = len(app.documents())
     print(f"Indexet innehåller nu {total} dokument.")
     return 1 if report.skipped and not (report.count("added") + report.count("updated") + report.count("unchanged")) else 0
 
@@ -82,7 +82,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_documents(args: argparse.Namespace) -> int:
     app = _app(args)
-    docs = app.index.documents()
+    docs = app.documents()
     if args.json:
         print(json.dumps([d.model_dump() for d in docs], ensure_ascii=False, indent=2))
         return 0

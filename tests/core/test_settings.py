@@ -6,7 +6,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from assistant.settings import Settings
+from core.settings import Settings
 from tests.conftest import REPO
 
 
@@ -82,7 +82,7 @@ def test_two_different_ports_are_refused(monkeypatch):
 def test_the_cli_refuses_a_bad_address_with_one_line_and_no_trace(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "PARAGRAF_CHROMA_HOST": "127.0.0.1:8741:8000",
            "PARAGRAF_DATA_DIR": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "assistant.cli", "documents"], cwd=REPO, env=env,
+    run = subprocess.run([sys.executable, "-m", "cli.main", "documents"], cwd=REPO, env=env,
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     lines = run.stderr.strip().splitlines()

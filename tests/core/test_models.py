@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from assistant.models import DocumentMeta, Filters
+from core.models import DocumentMeta, Filters
 
 DOC = DocumentMeta(doc_id="d", organisation="Region Västerbotten", body="Regionstyrelsen",
                    doc_type="protokoll", date="2024-01-23")
