@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from api.routes import ERRORS, Core, Who
 from api.security import require_admin
 from core import prompts
-from assistant.audit import ACTIONS, AuditEntry
+from core.audit import ACTIONS, AuditEntry
 from core.ids import is_doc_id
 from ingest.extract import IngestError, is_supported
 from ingest.jobs import Job, JobManager

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from fastapi import HTTPException, Request
 
-from assistant.audit import ANONYMOUS, AuditLog, key_id
+from core.audit import ANONYMOUS, AuditLog, key_id
 from assistant.service import Hidden
 from core import prompts
 from core.settings import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from assistant.answerers import Answerer, LLMAnswerer, create_answerers
-from assistant.audit import AuditLog
+from core.audit import AuditLog
 from assistant.conversations import ConversationStore, Turn, context_question
 from assistant.feedback import FeedbackStore
 from assistant.llm import LLMWriter

@@ -38,7 +38,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             bar.update(1)
 
         report = ingest_paths(paths, app.index, progress=progress, visibility=args.visibility)
-    from assistant.audit import cli_user
+    from core.audit import cli_user
 
     for item in report.files:  # what changed the index (or was refused), not files left as they were
         if item.status == "unchanged":
@@ -99,7 +99,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
-    from assistant.audit import cli_user
+    from core.audit import cli_user
 
     app = _app(args)
     removed = app.remove(args.doc_id)

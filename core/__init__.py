@@ -1,2 +1,2 @@
-"""The shared core every stage imports: settings, data models, ids and citations, prompts and
-the Swedish text tools. It imports nothing from the stages (assistant, index, ingest, api)."""
+"""The shared core every stage imports: settings, data models, ids and citations, prompts, the
+Swedish text tools and the audit log. It imports nothing from the stages (assistant, index, ingest, api)."""

@@ -230,8 +230,9 @@ class JobManager:
 
 def run(folder: Path) -> int:
     """The job process: take the lock, ingest the files not finished yet, record the outcome."""
-    from assistant.audit import AuditLog
-    from assistant.service import Paragraf
+    from core.audit import AuditLog
+    from index.embedders import create_embedder
+    from index.store import ParagraphIndex
     from ingest import progress
     from ingest.pipeline import ingest_paths
 
@@ -248,7 +249,7 @@ def run(folder: Path) -> int:
     store.save(job)
     try:
         settings = Settings.model_validate_json((folder / "settings.json").read_text(encoding="utf-8"))
-        core = Paragraf(settings)
+        index = ParagraphIndex(settings, create_embedder(settings))
         audit = AuditLog(settings.audit_path)
         for item in job.files:
             if item.status != "pending":
@@ -259,7 +260,7 @@ def run(folder: Path) -> int:
                 store.save(job)
 
             with progress.listening(listen):
-                report = ingest_paths([folder / "files" / item.name], core.index, visibility=job.visibility)
+                report = ingest_paths([folder / "files" / item.name], index, visibility=job.visibility)
             result = report.files[0]
             item.status, item.doc_id, item.paragraphs, item.message = (
                 result.status, result.doc_id, result.paragraphs, result.message)

@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from assistant.audit import AuditLog, key_id
+from core.audit import AuditLog, key_id
 from cli.main import main as cli
 from assistant.service import Paragraf
 from ingest.pipeline import ingest_paths
