@@ -15,11 +15,11 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
 from api import admin, register
+from api.hardening import BodyLimit, Metrics, RateLimit, RequestContext
 from api.routes import router
-from core import prompts
 from assistant.service import Paragraf
+from core import prompts
 from core.settings import Settings
 from index.faults import DependencyUnavailable
 from ingest.jobs import JobManager
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, paragraf: Paragraf | None = Non
     @asynccontextmanager
     async def lifespan(api_: FastAPI):
         core = paragraf or Paragraf(settings)
-        core.index.snapshot(force=True).lexical  # load the catalogue and BM25 before the first request
+        _ = core.index.snapshot(force=True).lexical  # load the catalogue and BM25 before the first request
         core.embedder.embed_query("uppvärmning")  # and warm the embedder
         api_.state.paragraf = core
         api_.state.settings = settings

@@ -92,7 +92,7 @@ def _client(scope: Scope) -> str:
     return "ip:" + (client[0] if client else "?")
 
 
-async def _send_json(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] = ()) -> None:
+async def _send_json(send: Send, status: int, detail: str, headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:
     body = json.dumps({"detail": detail}, ensure_ascii=False).encode()
     await send({
         "type": "http.response.start", "status": status,
@@ -219,7 +219,7 @@ class RateLimit:
             self.metrics.rate_limited.inc()
             seconds = max(1, int(wait + 0.999))
             return await _send_json(send, 429, prompts.RATE_LIMITED.format(seconds=seconds),
-                                    [(b"retry-after", str(seconds).encode())])
+                                    ((b"retry-after", str(seconds).encode()),))
         await self.app(scope, receive, send)
 
 

@@ -6,8 +6,8 @@ documents: a record of a document the caller may not see is neither listed nor f
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
-from typing import Annotated, Literal
+from datetime import UTC, date, datetime, time
+from typing import Annotated, Any, Literal
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from api.routes import ERRORS, Core, Who
 from api.security import Caller, lookup
+from assistant.service import Paragraf
 from core import prompts
 from core.models import AssignmentRecord, DecisionRecord, TargetRecord
-from assistant.service import Paragraf
 from index.register import RegisterQuery, to_csv
 
 router = APIRouter(tags=["register"])
@@ -67,7 +67,7 @@ def _page(records: list, limit: int, offset: int, fmt: str, kind: str, model):
     return model(total=len(records), items=records[offset: offset + limit])
 
 
-_CSV = {200: {"content": {"text/csv": {}}}}
+_CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
 
 
 @router.get("/api/decisions", response_model=DecisionPage, responses={**_CSV, **ERRORS})
@@ -130,14 +130,14 @@ def _updated(record: DecisionRecord) -> str:
         day = date.fromisoformat(record.date)
     except ValueError:
         day = date(1970, 1, 1)
-    return datetime.combine(day, time(12), timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.combine(day, time(12), UTC).isoformat().replace("+00:00", "Z")
 
 
 @router.get("/feeds/decisions.atom", responses={200: {"content": {"application/atom+xml": {}}}})
 def decisions_feed(request: Request, app: Core, who: Who, filters: Filters,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     """Atom feed of decisions, newest meeting first (filter by organisation and body)."""
-    found = app.records("decision", filters, who.labels)
+    found = [r for r in app.records("decision", filters, who.labels) if isinstance(r, DecisionRecord)]
     found = sorted(found, key=lambda r: (r.date, r.doc_id, int(r.number or 0)), reverse=True)[:limit]
     base = str(request.base_url).rstrip("/")
     updated = _updated(found[0]) if found else "1970-01-01T00:00:00Z"

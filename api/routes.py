@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,13 +22,13 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from api.security import Caller, api_key, identify, lookup, require_admin
-from core import prompts
-from core.citations import paragraph_reference
 from assistant.conversations import is_conversation_id
 from assistant.feedback import FeedbackIn
+from assistant.service import Paragraf, QuestionError
+from core import prompts
+from core.citations import paragraph_reference
 from core.ids import parse_paragraph_id, section_label
 from core.models import AskResponse, DocumentMeta, Filters, Paragraph, SearchResponse
-from assistant.service import Paragraf, QuestionError
 from index.faults import DependencyUnavailable
 from ingest.pipeline import original_path
 
@@ -72,7 +72,7 @@ class ErrorBody(BaseModel):
     detail: str
 
 
-ERRORS = {c: {"model": ErrorBody} for c in (400, 401, 403, 404, 413, 422, 429, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {c: {"model": ErrorBody} for c in (400, 401, 403, 404, 413, 422, 429, 503)}
 
 
 def core(request: Request) -> Paragraf:
@@ -109,7 +109,7 @@ async def bounded(request: Request, fn, *args, llm: bool = False):
         timeout = max(timeout, settings.llm_timeout_s + 10.0)
     try:
         return await asyncio.wait_for(run_in_threadpool(fn, *args), timeout)
-    except asyncio.TimeoutError as exc:
+    except TimeoutError as exc:
         logger.warning("timed out after %.1f s: %s", timeout, request.url.path)
         raise HTTPException(503, prompts.TIMEOUT) from exc
 
@@ -213,7 +213,9 @@ async def _llm_events(request: Request, app: Paragraf, body: AskRequest, who: Ca
     started = time.perf_counter()
     written = Written(error="no output")
     streamed = False
-    async for item in iterate_in_threadpool(app.writer.stream(extractive.question, hits)):
+    writer = app.writer
+    assert writer is not None  # check_answerer let "llm" through
+    async for item in iterate_in_threadpool(writer.stream(extractive.question, hits)):
         if isinstance(item, Written):
             written = item
             break

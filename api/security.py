@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from fastapi import HTTPException, Request
 
-from core.audit import ANONYMOUS, AuditLog, key_id
 from assistant.service import Hidden
 from core import prompts
+from core.audit import ANONYMOUS, AuditLog, key_id
 from core.settings import Settings
 
 T = TypeVar("T")

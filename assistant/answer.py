@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
+from assistant.scorer import coverage, missing_fact, term_weights
 from core import prompts
 from core.citations import make_citation
 from core.models import Answer, Citation, Paragraph
-from core.settings import Settings
-from assistant.scorer import coverage, missing_fact, term_weights
 from core.sentences import sentence_spans
+from core.settings import Settings
 from index.retrieve import Hit, Retrieval
 from index.store import ParagraphIndex
 
@@ -42,9 +42,7 @@ class QuoteAnswerer:
             for other in following:
                 if other.section != p.section:
                     break
-                if other.kind == "list_item" and all(i.kind == "list_item" for i in items):
-                    items.append(other)
-                elif (  # a list whose bullets were lost in extraction reads as short paragraphs
+                if (other.kind == "list_item" and all(i.kind == "list_item" for i in items)) or (  # a list whose bullets were lost in extraction reads as short paragraphs
                     other.kind == "text" and all(i.kind == "text" for i in items)
                     and len(items) < 3 and not _LEAD_IN.search(other.text)
                 ):

@@ -22,7 +22,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -82,7 +82,7 @@ def _export(client, collection, name: str) -> tuple[dict, dict]:
     """(collection metadata, rows) at one generation with no half-written document (retried)."""
     for attempt in range(_ATTEMPTS):
         before = client.get_collection(name, embedding_function=None).metadata or {}
-        rows = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
+        rows: dict[str, list] = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
         offset = 0
         while True:
             got = collection.get(include=["documents", "metadatas", "embeddings"], limit=_BATCH, offset=offset)
@@ -144,7 +144,7 @@ def backup(settings: Settings, dest: Path, say: Callable[[str], None] = print) -
         for p in sorted(dest.rglob("*")) if p.is_file()
     }
     manifest = {
-        "format": FORMAT, "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "format": FORMAT, "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "collection": settings.collection, "embedder": meta.get("embedder"), "dim": meta.get("dim"),
         "generation": meta.get("generation"), "paragraphs": len(rows["ids"]), "files": files,
     }

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -42,7 +42,7 @@ class FeedbackStore:
         record = FeedbackRecord(
             **item.model_dump(),
             feedback_id=uuid.uuid4().hex,
-            created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created=datetime.now(UTC).isoformat(timespec="seconds"),
         )
         jsonl.append(self.path, record.model_dump())
         return record

@@ -10,13 +10,14 @@ import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from assistant.support import LexicalSupport
+from assistant.verify import CheckedSentence, split_marked, verify_answer
 from core import prompts
 from core.citations import make_citation, paragraph_reference
 from core.models import Citation
 from core.settings import Settings
-from assistant.support import LexicalSupport
-from assistant.verify import CheckedSentence, split_marked, verify_answer
 from index.retrieve import Hit
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ class LLMWriter:
         self.settings = settings
         self.support = LexicalSupport()
         self.support.threshold = settings.llm_support_threshold
-        self._llm = None
+        self._llm: Any = None
 
     @property
     def llm(self):

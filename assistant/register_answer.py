@@ -17,6 +17,7 @@ from core import prompts
 from core.citations import make_citation
 from core.models import Answer, AssignmentRecord, Citation, DecisionRecord, Evidence, Stance
 from core.settings import Settings
+from index.register import Record
 from index.retrieve import Retrieval
 from index.store import ParagraphIndex
 
@@ -119,7 +120,7 @@ class RegisterAnswerer:
         register = self.index.register()
         best = hits[0]
         evidence: list[Evidence] = []
-        record = None
+        record: Record | None = None
         if intent.section:  # "§ 273": the record with that number in the best-ranked documents
             for hit in hits[:5]:
                 record = register.decision_for(hit.paragraph.doc_id, intent.section)

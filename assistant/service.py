@@ -5,18 +5,18 @@ from __future__ import annotations
 import time
 
 from assistant.answerers import Answerer, LLMAnswerer, create_answerers
-from core.audit import AuditLog
 from assistant.conversations import ConversationStore, Turn, context_question
 from assistant.feedback import FeedbackStore
 from assistant.llm import LLMWriter
 from assistant.scorer import Scorer
 from core import prompts
+from core.audit import AuditLog
 from core.citations import paragraph_reference
 from core.ids import is_doc_id, is_record_id
 from core.models import Answer, AskResponse, DocumentMeta, Filters, Paragraph, SearchHit, SearchResponse
 from core.settings import Settings
-from index.embedders import Embedder, create_embedder
 from core.swedish import matching_spans
+from index.embedders import Embedder, create_embedder
 from index.register import Record, RegisterQuery
 from index.retrieve import HybridRetriever, Retrieval
 from index.store import ParagraphIndex
@@ -112,7 +112,9 @@ class Paragraf:
         """The register's records of `kind` ("decision", "assignment", "target") that the query
         selects, from the documents the labels show."""
         register = self.index.register()
-        pool = {"decision": register.decisions, "assignment": register.assignments, "target": register.targets}[kind]
+        pools: dict[str, list[Record]] = {"decision": [*register.decisions], "assignment": [*register.assignments],
+                                          "target": [*register.targets]}
+        pool = pools[kind]
         return register.select(pool, query, self.allowed(None, labels))
 
     def ask(

@@ -13,8 +13,8 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from index.embedders import Embedder
 from core.swedish import content_words, stem
+from index.embedders import Embedder
 
 _UNITS = [
     (r"miljarder kronor|miljarder kr|mdkr|mdr kr|mrd kr", "mdkr"),

@@ -17,14 +17,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.support import SupportChecker, normalize
 from core.models import Paragraph
 from core.sentences import sentence_spans
-from assistant.support import SupportChecker, normalize
 from core.swedish import content_words, stem
 
 _MARKERS = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d+(?:[ ,.]\d+)*")
-_MONTHS = ("januari februari mars april maj juni juli augusti september oktober november december").split()
+_MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"]
 _DATE = re.compile(r"\b(\d{1,2}) (" + "|".join(_MONTHS) + r")(?: (\d{4}))?\b", re.IGNORECASE)
 _PARTY = re.compile(r"\((S|M|SD|V|C|L|KD|MP)\)")
 # Capitalised words that are names, not sentence openers: a capital after the first word.
@@ -66,7 +66,7 @@ def facts(sentence: str) -> list[str]:
     """Numbers, dates, parties and names a sentence states (each must be in a cited paragraph)."""
     found = [m.group(0) for m in _DATE.finditer(sentence)]
     rest = _DATE.sub(" ", sentence)
-    found += [n for n in _NUMBER.findall(rest)]
+    found += list(_NUMBER.findall(rest))
     found += [f"({p})" for p in _PARTY.findall(sentence)]
     found += [m.group(1) for m in _NAME.finditer(" " + sentence.split(" ", 1)[-1]) if len(m.group(1)) > 2]
     return found

@@ -185,7 +185,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from api.app import create_app
     from api.hardening import configure_logging
-
     from assistant.service import Paragraf
 
     settings = _settings(args)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -57,7 +57,7 @@ class AuditLog:
         if action not in ACTIONS:
             raise ValueError(f"unknown audit action {action!r}")
         entry = AuditEntry(
-            time=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), who=who, action=action,
+            time=datetime.now(UTC).isoformat(timespec="milliseconds"), who=who, action=action,
             target=target, outcome=outcome, request_id=request_id, details=details,
         )
         jsonl.append(self.path, entry.model_dump())

@@ -78,7 +78,7 @@ class Filters(BaseModel):
     date_to: date | None = Field(None, description="Latest document date (inclusive).")
 
     @model_validator(mode="after")
-    def _range(self) -> "Filters":
+    def _range(self) -> Filters:
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValueError("date_from är senare än date_to")
         return self

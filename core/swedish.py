@@ -14,24 +14,14 @@ import snowballstemmer
 _STEMMERS = threading.local()
 _WORD = re.compile(r"[0-9a-zåäöéü]+(?:[,.][0-9]+)?", re.IGNORECASE)
 STOPWORDS = frozenset(
-    """alla allt att av blev bli blir blivit de dem den denna deras dess dessa det detta dig din
-    dina ditt du där då efter ej eller en er era ert ett från för ha hade han hans har henne hennes
-    hon honom hur här i icke ingen inom inte jag ju kan kunde man med mellan men mig min mina mitt
-    mot mycket ni nu när någon något några och om oss på samma sedan sig sin sina sitta själv skulle
-    som så sådan sådana sådant till under upp ut utan vad var vara varför varit varje vars vart
-    vem vi vid vilka vilkas vilken vilket vår våra vårt än är åt över ska skall får fick finns
-    också många mer vilken hur när något ge gav gavs fått""".split()
+    ["alla", "allt", "att", "av", "blev", "bli", "blir", "blivit", "de", "dem", "den", "denna", "deras", "dess", "dessa", "det", "detta", "dig", "din", "dina", "ditt", "du", "där", "då", "efter", "ej", "eller", "en", "er", "era", "ert", "ett", "från", "för", "ha", "hade", "han", "hans", "har", "henne", "hennes", "hon", "honom", "hur", "här", "i", "icke", "ingen", "inom", "inte", "jag", "ju", "kan", "kunde", "man", "med", "mellan", "men", "mig", "min", "mina", "mitt", "mot", "mycket", "ni", "nu", "när", "någon", "något", "några", "och", "om", "oss", "på", "samma", "sedan", "sig", "sin", "sina", "sitta", "själv", "skulle", "som", "så", "sådan", "sådana", "sådant", "till", "under", "upp", "ut", "utan", "vad", "var", "vara", "varför", "varit", "varje", "vars", "vart", "vem", "vi", "vid", "vilka", "vilkas", "vilken", "vilket", "vår", "våra", "vårt", "än", "är", "åt", "över", "ska", "skall", "får", "fick", "finns", "också", "många", "mer", "vilken", "hur", "när", "något", "ge", "gav", "gavs", "fått"]
 )
 
 
 # Words that frame a question rather than name its subject ("hur stor", "vilken nivå", "enligt
 # protokollet", "vad säger planen om …"). They are left out when a question's words are weighed.
 QUESTION_FRAME = frozenset(
-    """stor stort stora liten litet små hög högt höga låg lågt nivå nivån andel andelen del delen
-    säger sägs står nämns framgår beskrivs gäller gällde handlar handlade innebär innebar blev bli
-    besked hände hänt gick går ligga ligger låg enligt dokumentet dokumenten protokollet underlagen
-    underlaget planen texten beslutet ärendet fråga frågan svar svaret egentligen ungefär exakt
-    totalt sammanlagt senaste nuvarande""".split()
+    ["stor", "stort", "stora", "liten", "litet", "små", "hög", "högt", "höga", "låg", "lågt", "nivå", "nivån", "andel", "andelen", "del", "delen", "säger", "sägs", "står", "nämns", "framgår", "beskrivs", "gäller", "gällde", "handlar", "handlade", "innebär", "innebar", "blev", "bli", "besked", "hände", "hänt", "gick", "går", "ligga", "ligger", "låg", "enligt", "dokumentet", "dokumenten", "protokollet", "underlagen", "underlaget", "planen", "texten", "beslutet", "ärendet", "fråga", "frågan", "svar", "svaret", "egentligen", "ungefär", "exakt", "totalt", "sammanlagt", "senaste", "nuvarande"]
 )
 
 # Strong verbs change their vowel, which a suffix stemmer cannot see: map the forms people use in
@@ -88,6 +78,6 @@ def matching_spans(text: str, query: str) -> list[tuple[int, int]]:
         if word in STOPWORDS:
             continue
         s = stem(word)
-        if s in wanted or any(s.startswith(w) or w.startswith(s) and len(s) >= 5 for w in long):
+        if s in wanted or any(s.startswith(w) or (w.startswith(s) and len(s) >= 5) for w in long):
             spans.append((match.start(), match.end()))
     return spans

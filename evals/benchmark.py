@@ -97,7 +97,7 @@ def running_server(data_dir: Path, env: dict[str, str] | None = None) -> Iterato
     port = _free_port()
     full_env = {**os.environ, "PARAGRAF_DATA_DIR": str(data_dir), **(env or {})}
     # The server's log goes to a file: a pipe nobody reads fills up and stalls the server.
-    log = tempfile.NamedTemporaryFile(prefix="paragraf-server-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(prefix="paragraf-server-", suffix=".log", delete=False)  # noqa: SIM115 - the server owns it
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],

@@ -102,7 +102,8 @@ def choose_threshold(probs, labels, groups, questions, max_false_abstention: flo
     would be abstained on: as many unanswerable questions refused as that allows. Returns it and
     the per-question precision/recall curve (precision = answered questions whose best paragraph
     supports / answered; recall = the same / answerable)."""
-    best_prob, top_ok = {}, {}
+    best_prob: dict[str, float] = {}
+    top_ok: dict[str, bool] = {}
     for p, y, g in zip(probs, labels, groups):
         if g not in best_prob or p > best_prob[g]:
             best_prob[g], top_ok[g] = p, bool(y)
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         "threshold": round(threshold, 4),
         "fitted_on": {
             "questions": [str(p.relative_to(REPO)) if p.is_relative_to(REPO) else str(p) for p in args.questions],
-            "count": len(questions), "rows": int(len(y)), "positives": int(y.sum()), "C": args.C,
+            "count": len(questions), "rows": len(y), "positives": int(y.sum()), "C": args.C,
         },
     }
     args.output.write_text(json.dumps(fitted, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

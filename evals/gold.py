@@ -25,7 +25,7 @@ class GoldQuestion(BaseModel):
     kind: Kind = "other"
 
     @model_validator(mode="after")
-    def _consistent(self) -> "GoldQuestion":
+    def _consistent(self) -> GoldQuestion:
         if self.answerable and not self.supporting:
             raise ValueError("an answerable question needs at least one supporting paragraph")
         if not self.answerable and (self.supporting or self.answer_contains):

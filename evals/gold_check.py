@@ -15,8 +15,8 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from evals.gold import load_questions
 from assistant.support import normalize
+from evals.gold import load_questions
 
 SPLIT = Path(__file__).parent / "gold" / "external-split.json"
 

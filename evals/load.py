@@ -33,7 +33,7 @@ def _stream_ok(body: str) -> tuple[bool, str]:
     events = []
     for block in body.strip().split("\n\n"):
         fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
-        events.append((fields.get("event"), fields.get("data")))
+        events.append((fields.get("event"), fields.get("data", "")))
     if not events or events[-1][0] != "done":
         last = events[-1] if events else None
         return False, f"stream did not end with done (last event: {str(last)[:300]})"

@@ -15,8 +15,10 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from core.models import AssignmentRecord, DecisionRecord, TargetRecord
 from ingest.assignments import extract_assignments, extract_targets
@@ -24,6 +26,8 @@ from ingest.decisions import extract_decisions
 from ingest.extract import IngestError
 from ingest.parse import parse_file
 from ingest.pipeline import collect_files
+
+R = TypeVar("R")
 
 GOLD = Path(__file__).parent / "gold"
 CORPORA = [Path("samples/seeds"), Path(__file__).resolve().parents[2] / "shared" / "corpus-external"]
@@ -193,7 +197,7 @@ def _amount(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
-def _pair(preds: list, golds: list[dict], text_of) -> list[tuple[object | None, dict]]:
+def _pair(preds: list[R], golds: list[dict], text_of: Callable[[R], str]) -> list[tuple[R | None, dict]]:
     """Pair each gold item with the predicted record whose cited text contains its evidence."""
     used: set[int] = set()
     out = []
@@ -204,7 +208,7 @@ def _pair(preds: list, golds: list[dict], text_of) -> list[tuple[object | None, 
             if i in used:
                 continue
             quote = norm(text_of(p))
-            if ev and (ev in quote or quote in ev and len(quote) > 20 or similar(ev, quote) or covered(ev, quote)):
+            if ev and (ev in quote or (quote in ev and len(quote) > 20) or similar(ev, quote) or covered(ev, quote)):
                 best = i
                 break
         if best is not None:

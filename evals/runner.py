@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+from assistant.support import LexicalSupport, SupportChecker, contains_fact, normalize
 from core.ids import make_doc_id
 from evals.gold import GoldQuestion, Support
-from assistant.support import LexicalSupport, SupportChecker, contains_fact, normalize
 from evals.systems import SystemAnswer, Unit
 
 METRICS = (
@@ -100,7 +100,7 @@ def aggregate(scores: list[QuestionScore]) -> dict[str, float | int | None]:
             total = sum(q.citations for q in scores)
             agg[metric] = round(sum(q.precise_citations for q in scores) / total, 4) if total else None
             continue
-        values = [q.scores[metric] for q in scores if q.scores[metric] is not None]
+        values = [v for q in scores if (v := q.scores[metric]) is not None]
         agg[metric] = round(sum(values) / len(values), 4) if values else None
     latencies = [q.latency_ms for q in scores]
     agg["latency_p50_ms"] = round(percentile(latencies, 0.5), 1)

@@ -121,7 +121,7 @@ def build(sources, size: int, settings) -> dict:
     write_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     snap = app.index.snapshot(force=True)
-    snap.lexical  # merged from the segments written at ingest, and saved
+    _ = snap.lexical  # merged from the segments written at ingest, and saved
     app.index.section_vectors()  # and fills the embedding cache with the section vectors
     return {"paragraphs": len(snap.paragraphs), "documents": len(snap.documents),
             "build_s": round(write_s, 1), "lexical_build_s": round(time.perf_counter() - t0, 1)}

@@ -9,8 +9,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.ids import make_doc_id
 from assistant.service import Paragraf
+from core.ids import make_doc_id
 from index.embedders import Embedder
 
 
@@ -143,7 +143,7 @@ class BaselineSystem:
         latency = 1000 * (time.perf_counter() - t0)
         ranked = [
             Unit(n.node_id, n.metadata.get("doc_id", ""), n.metadata.get("source", ""), n.get_content())
-            for n in result.nodes
+            for n in result.nodes or []
         ]
         cited = [Cited(u, u.text, u.text) for u in ranked[: self.cite_k]]
         citations = [

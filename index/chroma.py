@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from typing import Protocol
 
 from core import prompts
 from core.models import DocumentMeta, Paragraph
@@ -15,6 +16,13 @@ from index.faults import STORE, DependencyUnavailable, is_store_fault
 from index.segments import StoredDocument
 
 logger = logging.getLogger(__name__)
+
+
+class ModelName(Protocol):
+    """What the collection records of the embedder (a restore knows only these)."""
+
+    name: str
+    dim: int
 
 SCHEMA_VERSION = 1
 PARAGRAPH_KEYS = ("paragraph_id", "doc_id", "ordinal", "page", "section", "kind")
@@ -46,7 +54,7 @@ def connect(settings: Settings, fresh: bool = True):
     return chromadb.PersistentClient(path=str(settings.chroma_dir), settings=chroma_settings)
 
 
-def open_collection(settings: Settings, embedder: Embedder):
+def open_collection(settings: Settings, embedder: Embedder | ModelName):
     """(client, collection): a Chroma server when chroma_host is set, else the embedded store."""
     client = connect(settings)
     # embedding_function=None: Chroma must never run (or download) its default model.
@@ -142,7 +150,7 @@ def bump(client, collection, name: str, doc_id: str) -> int:
         log = json.loads(meta.get("changes", "[]"))
     except (TypeError, ValueError):
         log = []
-    meta["changes"] = json.dumps((log + [[generation, doc_id]])[-CHANGE_LOG:])
+    meta["changes"] = json.dumps(([*log, [generation, doc_id]])[-CHANGE_LOG:])
     meta["generation"] = generation
     collection.modify(metadata=meta)
     return generation

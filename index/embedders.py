@@ -84,7 +84,7 @@ class SentenceTransformerEmbedder(Embedder):
             raise EmbedderError("sentence-transformers is not installed") from exc
         try:
             self._model = SentenceTransformer(model, device="cpu")
-        except Exception as exc:  # noqa: BLE001 - HF raises many error types for a missing model
+        except Exception as exc:
             raise EmbedderError(
                 f"Could not load sentence-transformers model {model!r} offline: {exc}"
             ) from exc

@@ -15,6 +15,7 @@ from scipy import sparse
 
 from core.swedish import grams, stems
 
+
 @dataclass
 class TermCounts:
     """Term frequencies of a run of paragraphs (one document, or many merged) in CSR form:
@@ -27,7 +28,7 @@ class TermCounts:
     tfs: np.ndarray
 
     @classmethod
-    def count(cls, docs: list[list[str]]) -> "TermCounts":
+    def count(cls, docs: list[list[str]]) -> TermCounts:
         vocab: dict[str, int] = {}
         cols: list[int] = []
         tfs: list[int] = []
@@ -44,7 +45,7 @@ class TermCounts:
         return cls(terms[order], np.asarray(indptr, np.int64), rank[np.asarray(cols, np.int64)], np.asarray(tfs, np.int32))
 
     @classmethod
-    def merge(cls, parts: list["TermCounts"]) -> "TermCounts":
+    def merge(cls, parts: list[TermCounts]) -> TermCounts:
         """Stack the paragraphs of `parts` in order, over one shared sorted vocabulary (vectorised:
         no Python loop over terms, so merging ten thousand documents takes seconds, not minutes)."""
         if not parts:

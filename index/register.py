@@ -83,11 +83,13 @@ class Register:
         self.decisions = decisions
         self.assignments = assignments
         self.targets = targets
-        self._by_id: dict[str, Record] = {r.record_id: r for r in (*decisions, *assignments, *targets)}
+        every: list[Record] = [*decisions, *assignments, *targets]
+        self._by_id: dict[str, Record] = {r.record_id: r for r in every}
         self._text: dict[str, str] = {}
         # paragraph -> the record it belongs to (a § for decisions; an assignment's own paragraphs)
         self._by_paragraph: dict[str, Record] = {}
-        for record in (*assignments, *decisions):  # a § wins over an assignment stated in it
+        ordered: list[Record] = [*assignments, *decisions]
+        for record in ordered:  # a § wins over an assignment stated in it
             for pid in record.paragraph_ids:
                 self._by_paragraph[pid] = record
         self._by_number = {(r.doc_id, r.number): r for r in reversed(decisions)}
@@ -96,7 +98,7 @@ class Register:
     def build(
         cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph],
         cache: dict[tuple[str, str], tuple[list, list, list]] | None = None,
-    ) -> "Register":
+    ) -> Register:
         """Records of every document. `cache` maps (doc_id, content hash) to a document's records
         from an earlier build, so a reload after an ingest extracts only the new documents (it is
         updated in place and keeps only the documents given)."""
@@ -114,7 +116,7 @@ class Register:
                 ps.sort(key=lambda p: p.ordinal)
                 try:
                     cache[key] = (extract_decisions(meta, ps), extract_assignments(meta, ps), extract_targets(meta, ps))
-                except Exception:  # noqa: BLE001 - one odd document must not take the register down
+                except Exception:
                     logger.exception("register extraction failed for %s", doc_id)
                     cache[key] = ([], [], [])
             kept[key] = cache[key]
@@ -197,7 +199,7 @@ def to_csv(records: list[Record]) -> str:
         writer.writerow([*common, "mål", "indikator", "utgångsvärde", "utgångsår", "målvärde", "målår",
                          "utfall", "utfallsår", "måluppfyllelse"])
     for r in records:
-        row = [r.record_id, r.organisation, r.body, r.date, r.document_title, r.section, r.reference,
+        row: list[str | int] = [r.record_id, r.organisation, r.body, r.date, r.document_title, r.section, r.reference,
                "ja" if r.partial else "nej"]
         if isinstance(r, DecisionRecord):
             first = r.votes[0] if r.votes else None

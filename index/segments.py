@@ -26,6 +26,7 @@ Chroma stays the source of truth; this folder only saves re-reading and re-token
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -86,7 +87,7 @@ class SegmentStore:
                             list(data["incomplete"]))
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 - a damaged manifest means: read Chroma
+        except Exception:
             logger.warning("catalogue manifest unreadable; reading the index from the store", exc_info=True)
             return None
 
@@ -109,7 +110,7 @@ class SegmentStore:
                 rows = json.loads(str(z["rows"]))
         except FileNotFoundError:
             return None
-        except Exception:  # noqa: BLE001 - rebuilt from the store
+        except Exception:
             logger.warning("segment of %s unreadable; reading it from the store", doc_id, exc_info=True)
             return None
         meta = DocumentMeta.model_construct(**rows["meta"])
@@ -146,18 +147,20 @@ class SegmentStore:
 
     def _segment_path(self, doc_id: str, content_hash: str) -> Path:
         key = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:16]
+        assert self.folder is not None  # segments are only written for a saved index
         return self.folder / "segments" / f"{key}-{content_hash[:16]}-v{SEGMENT_VERSION}.npz"
 
     def _segment(self, doc: StoredDocument, texts: list[str]) -> tuple[TermCounts, TermCounts]:
         path = self._segment_path(doc.meta.doc_id, doc.meta.content_hash)
         try:
             with np.load(path, allow_pickle=False) as z:
-                parts = tuple(TermCounts(*(z[f"{f}_{a}"] for a in _COUNT_ARRAYS)) for f in _FIELDS)
+                stems, grams = (TermCounts(*(z[f"{f}_{a}"] for a in _COUNT_ARRAYS)) for f in _FIELDS)
+                parts = (stems, grams)
             if all(len(p) == len(texts) for p in parts):
                 return parts
         except FileNotFoundError:
             pass
-        except Exception:  # noqa: BLE001 - a damaged cache file is rebuilt, never trusted
+        except Exception:
             logger.warning("lexical segment %s is unreadable; rebuilding it", path.name, exc_info=True)
         parts = tokenise(texts)
         self.built_segments += 1
@@ -178,7 +181,7 @@ class SegmentStore:
                 a = {k: np.load(folder / f"{name}.{k}.npy", mmap_mode="r", allow_pickle=False) for k in _INDEX_ARRAYS}
                 getattr(index, name).load_arrays(a["terms"], a["data"], a["indices"], a["indptr"], int(a["n"]))
             return True
-        except Exception:  # noqa: BLE001 - rebuilt from the segments
+        except Exception:
             logger.warning("merged lexical index %s is unreadable; rebuilding it", folder.name, exc_info=True)
             return False
 
@@ -189,16 +192,15 @@ class SegmentStore:
             for name in _FIELDS:
                 for key, array in getattr(index, name).arrays().items():
                     np.save(tmp / f"{name}.{key}.npy", np.asarray(array), allow_pickle=False)
-            try:
+            with contextlib.suppress(OSError):  # another process wrote the same index first
                 os.rename(tmp, folder)
-            except OSError:  # another process wrote the same index first
-                pass
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         # The index just built stays in memory; later starts memory-map the saved copy.
 
     def _prune(self, keys: list[tuple[str, str, int]], keep: str) -> None:
         """Delete merged indexes other than `keep` and segments of documents no longer indexed."""
+        assert self.folder is not None
         wanted = {self._segment_path(d, h).name for d, h, _n in keys}
         for path in self.folder.glob("merged-*"):
             if path.name != keep:
@@ -211,7 +213,7 @@ class SegmentStore:
 def _fingerprint(keys: list[tuple[str, str, int]]) -> str:
     h = hashlib.sha1(f"v{SEGMENT_VERSION}".encode())
     for doc_id, content_hash, count in keys:
-        h.update(f"\n{doc_id}\t{content_hash}\t{count}".encode("utf-8"))
+        h.update(f"\n{doc_id}\t{content_hash}\t{count}".encode())
     return h.hexdigest()[:20]
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -27,9 +27,9 @@ from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.faults import EMBEDDER, STORE, CircuitBreaker, is_store_fault
 from index.lexical import LexicalIndex
-from ingest import progress
-from index.segments import Manifest, SegmentStore, StoredDocument
 from index.register import Register
+from index.segments import Manifest, SegmentStore, StoredDocument
+from ingest import progress
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -128,7 +128,7 @@ class ParagraphIndex:
 
     def _connect_at_start(self) -> None:
         self._client, self._collection = chroma.open_with_retry(self.settings, self.embedder)
-        self._vector_store = None  # llama-index's writer, created on the first write
+        self._vector_store: Any = None  # llama-index's writer, created on the first write
 
     def _connect(self) -> None:
         self._client, self._collection = chroma.open_collection(self.settings, self.embedder)
@@ -204,14 +204,16 @@ class ParagraphIndex:
             _gen, docs, incomplete = previous
             for doc_id in changed:
                 docs.pop(doc_id, None)
-            incomplete = set(incomplete) - changed
+            hidden = set(incomplete) - changed
             if changed:
                 fresh, broken = self._read({"doc_id": {"$in": sorted(changed)}})
                 docs.update(fresh)
-                incomplete |= broken
+                hidden |= broken
+            incomplete = sorted(hidden)
             how = f"{len(changed)} changed"
         else:
-            docs, incomplete = self._read(None)
+            docs, broken = self._read(None)
+            incomplete = sorted(broken)
             how = "all read"
         snap = Snapshot(generation=generation)
         ordered = [docs[d] for d in sorted(docs)]
@@ -390,7 +392,7 @@ class ParagraphIndex:
         if snap.section_vectors is None:
             texts = sorted({section_text(snap.documents[p.doc_id], p) for p in snap.paragraphs})
             if self._cache is None:
-                vectors = self.embedder.embed_passages(texts) if texts else []
+                vectors: Any = self.embedder.embed_passages(texts) if texts else []
             else:
                 vectors = self._cache.embed(texts, self.embedder.embed_passages)
             snap.section_vectors = dict(zip(texts, vectors))

@@ -23,7 +23,13 @@ import re
 
 from core.ids import record_id, reference, section_label
 from core.models import (
-    AssignmentRecord, Cited, Deadline, DocumentMeta, Evidence, Paragraph, TargetRecord,
+    AssignmentRecord,
+    Cited,
+    Deadline,
+    DocumentMeta,
+    Evidence,
+    Paragraph,
+    TargetRecord,
 )
 from core.sentences import sentence_spans
 
@@ -148,13 +154,13 @@ def _clean_receiver(text: str) -> str:
 
 def _base(meta: DocumentMeta, kind: str, n: int, p: Paragraph) -> dict:
     label = section_label(p.section)
-    return dict(
-        record_id=record_id(meta.doc_id, kind, n), doc_id=meta.doc_id, document_title=meta.title,
-        organisation=meta.organisation, body=meta.body, doc_type=meta.doc_type, date=meta.date,
-        visibility=meta.visibility, section=label,
-        reference=reference(body=meta.body, organisation=meta.organisation, doc_type=meta.doc_type,
+    return {
+        "record_id": record_id(meta.doc_id, kind, n), "doc_id": meta.doc_id, "document_title": meta.title,
+        "organisation": meta.organisation, "body": meta.body, "doc_type": meta.doc_type, "date": meta.date,
+        "visibility": meta.visibility, "section": label,
+        "reference": reference(body=meta.body, organisation=meta.organisation, doc_type=meta.doc_type,
                             date=meta.date, section=label, page=p.page, title=meta.title),
-    )
+    }
 
 
 def _names_given(raw_receiver: str) -> set[str]:
@@ -311,16 +317,16 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         label = section_label(p.section)
         # Where its deadlines and money may be stated: its own paragraph, then the paragraphs of the
         # same section up to the next assignment (the whole document when it states only one).
-        scope = [paragraphs[i]] + [q for q in paragraphs[i + 1: max(nxt, i + 1)] if section_label(q.section) == label][:8]
+        scope = [paragraphs[i], *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
         if len(found) == 1:
             scope = paragraphs[i:] + paragraphs[:i]
         rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         seen_dates: set[str] = set()
 
-        def due(iso: str, ev: Evidence) -> None:
-            if iso not in seen_dates:
-                seen_dates.add(iso)
-                rec.deadlines.append(Deadline(date=iso, source=ev))
+        def due(iso: str, ev: Evidence) -> None:  # called only in this iteration
+            if iso not in seen_dates:  # noqa: B023
+                seen_dates.add(iso)  # noqa: B023
+                rec.deadlines.append(Deadline(date=iso, source=ev))  # noqa: B023
 
         year = _TASK_YEAR.search(task.text)
         if year:
@@ -385,16 +391,16 @@ def extract_targets(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[Tar
     for p in paragraphs:
         if p.kind == "table_row":
             fields = _row_fields(p.text)
-            targets = [(k, v, _TARGET_KEY.match(k)) for k, v in fields.items() if _TARGET_KEY.match(k)]
+            targets = [(k, v, m) for k, v in fields.items() if (m := _TARGET_KEY.match(k))]
             if not targets:
                 continue
-            key, value, m = targets[-1]
+            _key, value, m = targets[-1]
             year = m["year"] or ""
-            outcomes = [(k, v, _OUTCOME_KEY.match(k)) for k, v in fields.items() if _OUTCOME_KEY.match(k)]
-            values = dict(target=value, target_year=year)
+            outcomes = [(k, v, m) for k, v in fields.items() if (m := _OUTCOME_KEY.match(k))]
+            values = {"target": value, "target_year": year}
             values["goal"] = fields.get("Delmål") or fields.get("Målområde") or section_label(p.section)
             values["indicator"] = fields.get("Indikator") or fields.get("Indikatorer") or fields.get("Styrmått", "")
-            for k, v, om in outcomes:
+            for _k, v, om in outcomes:
                 oy = om["year"] or ""
                 if year and oy and oy < year:
                     values["baseline"], values["baseline_year"] = v, oy

@@ -175,7 +175,7 @@ _FURNITURE = re.compile(r"^(Protokoll|Justering|Justerandes sign\w*|Utdragsbesty
 
 def _segments(text: str) -> list[tuple[int, int, int]]:
     """(lead start, body start, end) of each lead-in block in a paragraph ("… beslutar: X. Y beslutar: Z")."""
-    leads = [m for m in _MID_LEAD.finditer(text)]
+    leads = list(_MID_LEAD.finditer(text))
     if not leads:
         return [(0, 0, len(text))]
     out = [(0, 0, leads[0].start())] if leads[0].start() > 0 else []
@@ -296,7 +296,8 @@ def _case_number(group: list[Paragraph], heading: str) -> str:
 
 def _record(meta: DocumentMeta, number: str, key: str, group: list[Paragraph], lists) -> DecisionRecord:
     label = section_label(group[0].section)
-    title = _SIGN.match(label).group(2).strip() if _SIGN.match(label) else label
+    sign = _SIGN.match(label)
+    title = sign.group(2).strip() if sign else label
     rec = DecisionRecord(
         record_id=record_id(meta.doc_id, "decision", key), doc_id=meta.doc_id, document_title=meta.title,
         organisation=meta.organisation, body=meta.body, doc_type=meta.doc_type, date=meta.date,
@@ -353,7 +354,8 @@ def extract_decisions(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[D
             groups[-1][1].append(p)
         else:
             groups.append((m.group(1), [p]))
-    records, used = [], {}
+    records: list[DecisionRecord] = []
+    used: dict[str, int] = {}
     for number, group in groups:
         used[number] = used.get(number, 0) + 1
         key = number if used[number] == 1 else f"{number}-{used[number]}"

@@ -57,10 +57,7 @@ def read_document(path: Path) -> RawDocument:
         raise IngestError("Filen kunde inte läsas.", str(exc)) from exc
     if not data.strip():
         raise IngestError("Filen är tom.", "empty file")
-    if suffix in PDF_SUFFIXES:
-        doc = _read_pdf(data)
-    else:
-        doc = _read_text(data)
+    doc = _read_pdf(data) if suffix in PDF_SUFFIXES else _read_text(data)
     doc.data = data
     return doc
 
@@ -103,7 +100,7 @@ def _read_pdf(data: bytes) -> RawDocument:
         if reader.is_encrypted:
             try:
                 ok = reader.decrypt("")
-            except Exception as exc:  # noqa: BLE001 - pypdf raises several kinds here
+            except Exception as exc:
                 raise IngestError("PDF:en är krypterad och kan inte läsas.", str(exc)) from exc
             if not ok:
                 raise IngestError("PDF:en är lösenordsskyddad.", "encrypted PDF")

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import threading
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -40,7 +40,7 @@ FINAL = ("done", "failed")
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class JobFile(BaseModel):
@@ -215,7 +215,7 @@ class JobManager:
             while not self._stop.wait(1.0):
                 try:
                     self.pump()
-                except Exception:  # noqa: BLE001 - keep pumping; the log says what went wrong
+                except Exception:
                     logger.exception("ingest job pump failed")
 
         self._thread = threading.Thread(target=loop, name="ingest-jobs", daemon=True)
@@ -274,7 +274,7 @@ def run(folder: Path) -> int:
                          job.request_id, job_id=job.job_id, file=item.name, paragraphs=result.paragraphs)
         failed = all(f.status == "skipped" for f in job.files)
         job.state = "failed" if failed else "done"
-    except Exception as exc:  # noqa: BLE001 - recorded on the job; the index stays consistent
+    except Exception as exc:
         logger.exception("ingest job %s failed", job.job_id)
         job.state = "failed"
         job.errors.append(f"Jobbet misslyckades: {exc}")

@@ -20,7 +20,7 @@ SIDECAR_FIELDS = (
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        "januari februari mars april maj juni juli augusti september oktober november december".split(),
+        ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
         start=1,
     )
 }
@@ -139,7 +139,7 @@ def _title_candidates(lines: list[str]) -> list[str]:
     for i, ln in enumerate(content):
         if ln.startswith("§"):
             break
-        if _NOT_TITLE.search(ln) or len(ln) < 4 or len(ln) > 300 or not ln[0].isupper() and not ln[0].isdigit():
+        if _NOT_TITLE.search(ln) or len(ln) < 4 or len(ln) > 300 or (not ln[0].isupper() and not ln[0].isdigit()):
             continue
         # Titles wrapped over short lines: "Regionstyrelsens" / "nämndplan 2024".
         for nxt in content[i + 1 : i + 3]:

@@ -13,7 +13,6 @@ from ingest.extract import IngestError, read_document
 from ingest.metadata import guess_metadata, load_sidecar
 from ingest.structure import parse_structure
 
-
 VISIBILITY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 # Part of every document's fingerprint: raise it when parsing changes what a file becomes, so the
 # next ingest re-reads stored documents (unchanged paragraphs come from the embedding cache).
@@ -69,7 +68,7 @@ def parse_file(path: Path, visibility: str = "public") -> ParsedDocument:
             ordinal=n,
             page=p.page,
             section=p.section,
-            kind=p.kind,  # type: ignore[arg-type]
+            kind=p.kind,
             text=p.text,
         )
         for n, p in enumerate(parsed, start=1)

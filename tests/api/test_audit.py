@@ -6,9 +6,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from core.audit import AuditLog, key_id
-from cli.main import main as cli
 from assistant.service import Paragraf
+from cli.main import main as cli
+from core.audit import AuditLog, key_id
 from ingest.pipeline import ingest_paths
 from tests.conftest import wait_for_job
 

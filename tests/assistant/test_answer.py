@@ -1,6 +1,6 @@
+from assistant.service import Paragraf
 from core import prompts
 from core.sentences import sentence_spans
-from assistant.service import Paragraf
 
 
 def test_sentences_respect_abbreviations():

@@ -99,7 +99,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(seeded_app: Para
     rows[0] = json.dumps(first, ensure_ascii=False)
     (tmp_path / "backup" / "collection.jsonl").write_text("\n".join(rows) + "\n", encoding="utf-8")
     target = seeded_app.settings.model_copy(update={"data_dir": tmp_path / "restored"})
-    with pytest.raises(BackupError, match="skadad: collection.jsonl"):
+    with pytest.raises(BackupError, match=r"skadad: collection\.jsonl"):
         restore(target, tmp_path / "backup", quiet)
     assert not (tmp_path / "restored").exists()
     (tmp_path / "backup" / "manifest.json").unlink()
@@ -121,8 +121,8 @@ def test_server_mode_round_trip(chroma_server, tmp_path):
     from tests.conftest import fake_scorer_path
 
     host, port = chroma_server
-    common = dict(chroma_host=host, chroma_port=port, refresh_interval_s=0.0,
-                  scorer_path=fake_scorer_path(tmp_path), embedder="hashing")
+    common = {"chroma_host": host, "chroma_port": port, "refresh_interval_s": 0.0,
+                  "scorer_path": fake_scorer_path(tmp_path), "embedder": "hashing"}
     source = Settings(data_dir=tmp_path / "a", collection="backup-source", **common)
     app = Paragraf(source, embedder=FakeEmbedder())
     ingest_paths([SEEDS], app.index)

@@ -3,8 +3,8 @@ import json
 import numpy as np
 import pytest
 
-from core.models import DocumentMeta, Paragraph
 from assistant.scorer import FEATURES, MODEL_PATH, Scorer, coverage
+from core.models import DocumentMeta, Paragraph
 from index.retrieve import Hit, Retrieval
 from tests.conftest import FAKE_SCORER, REPO
 

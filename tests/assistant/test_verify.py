@@ -3,9 +3,9 @@ never passes; what a faithful one writes passes with a verbatim quote."""
 
 import pytest
 
-from core.models import Paragraph
 from assistant.support import LexicalSupport
 from assistant.verify import facts, split_marked, verify_answer
+from core.models import Paragraph
 
 PARAGRAPHS = [
     Paragraph(paragraph_id="ks:p4", doc_id="ks", ordinal=4, page=2, section="§ 12 Skyddsutrustning › Beslut",

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.support import normalize
 from core.ids import make_doc_id
 from evals.gold import GoldFileError, load_questions
-from assistant.support import normalize
 from ingest import parse_file
 from tests.conftest import REPO, SAMPLES
 
@@ -42,7 +42,7 @@ def test_every_supporting_snippet_is_in_a_paragraph_of_its_document(paragraphs_b
 def test_question_file_errors_name_the_line(tmp_path: Path):
     bad = tmp_path / "q.jsonl"
     bad.write_text('{"id": "a", "question": "Vad?", "answerable": true}\n', encoding="utf-8")
-    with pytest.raises(GoldFileError, match="q.jsonl:1"):
+    with pytest.raises(GoldFileError, match=r"q\.jsonl:1"):
         load_questions(bad)
     bad.write_text('{"id": "a", "question": "Vad?", "answerable": false}\n{"id": "a", "question": "Vem?", "answerable": false}\n', encoding="utf-8")
     with pytest.raises(GoldFileError, match="duplicate id"):

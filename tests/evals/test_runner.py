@@ -1,10 +1,10 @@
 import json
 from pathlib import Path
 
+from assistant.support import EmbeddingSupport, LexicalSupport, contains_fact, normalize
 from evals.gold import GoldQuestion
 from evals.report import check_floors, write_outputs
 from evals.runner import aggregate, run_system, score_question
-from assistant.support import EmbeddingSupport, LexicalSupport, contains_fact, normalize
 from evals.systems import Cited, SystemAnswer, Unit
 from tests.conftest import FakeEmbedder
 
@@ -88,7 +88,7 @@ def test_reports_and_floors(tmp_path: Path):
                answer("Jag hittar inget svar.", [], [], abstained=True)]
     run = run_system(Scripted(outputs), [Q, U])
     report = write_outputs([run], [Q, U], tmp_path / "r" / "results.jsonl", tmp_path / "r")
-    rows = [json.loads(l) for l in (tmp_path / "r" / "results.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (tmp_path / "r" / "results.jsonl").read_text().splitlines()]
     assert [r["question"]["id"] for r in rows] == ["q1", "u1"] and rows[0]["score"]["scores"]["hit@1"] == 1
     assert (tmp_path / "r" / "report.md").read_text().startswith("# Paragraf evaluation")
     assert (tmp_path / "r" / "per_kind.png").read_bytes()[:4] == b"\x89PNG"

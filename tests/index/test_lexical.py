@@ -55,7 +55,7 @@ def test_sparse_bm25_equals_the_textbook_formula():
     n, avg = len(docs), sum(map(len, docs)) / len(docs)
     df = Counter(t for d in docs for t in set(d))
     for _ in range(30):
-        query = rng.sample(vocab, 3) + ["unseen"]
+        query = [*rng.sample(vocab, 3), "unseen"]
         expected = {}
         for i, d in enumerate(docs):
             tf = Counter(d)

@@ -40,7 +40,7 @@ def test_merging_per_document_counts_equals_counting_everything_at_once():
     whole, merged = BM25(), BM25()
     whole.build(token_lists)
     merged.load_counts(TermCounts.merge(parts))
-    assert list(merged.terms) == sorted(set(t for d in token_lists for t in d))
+    assert list(merged.terms) == sorted({t for d in token_lists for t in d})
     for query in (["med"], ["tjänsteresor", "minska"], ["Bilaga", "2024"], ["saknas"]):
         assert merged.search(query, 10) == whole.search(query, 10)
     assert merged.idf("med") == whole.idf("med") and merged.idf("saknas") == whole.idf("saknas")

@@ -1,5 +1,11 @@
 from ingest.clean import (
-    BULLET, Line, clean_pages, dehyphenate, is_bullet, mark_lost_bullets, strip_bullet,
+    BULLET,
+    Line,
+    clean_pages,
+    dehyphenate,
+    is_bullet,
+    mark_lost_bullets,
+    strip_bullet,
     strip_page_furniture,
 )
 

@@ -18,7 +18,6 @@ import pytest
 from assistant.service import Paragraf
 from core.settings import Settings
 from ingest.parse import parse_file
-
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
