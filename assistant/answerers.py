@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from assistant.answer import QuoteAnswerer
-from assistant.llm import LLMWriter
+from assistant.llm import LLMWriter, gate_support
 from assistant.register_answer import RegisterAnswerer
 from core import prompts
 from core.models import Answer
@@ -73,6 +73,7 @@ def create_answerers(settings: Settings, index: ParagraphIndex) -> dict[str, Ans
     extractive = ExtractiveAnswerer(settings, index)
     answerers: dict[str, Answerer] = {extractive.name: extractive}
     if settings.llm_base_url:
-        llm = LLMAnswerer(LLMWriter(settings), extractive)
+        support = gate_support(settings, index.cached_embedder())  # paragraph vectors come from the cache
+        llm = LLMAnswerer(LLMWriter(settings, support), extractive)
         answerers[llm.name] = llm
     return answerers

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.support import LexicalSupport
+from assistant.support import GateSupport, SupportChecker
 from assistant.verify import CheckedSentence, split_marked, verify_answer
 from core import prompts
 from core.citations import make_citation, paragraph_reference
 from core.models import Citation
 from core.settings import Settings
+from index.embedders import Embedder
 from index.retrieve import Hit
 
 logger = logging.getLogger(__name__)
@@ -38,13 +39,17 @@ class Written:
         return bool(self.citations) or self.abstained
 
 
+def gate_support(settings: Settings, embedder: Embedder) -> GateSupport:
+    """The gate's support check: fitted for `embedder` unless the settings say otherwise."""
+    return GateSupport.fitted(embedder, settings.llm_support_weight, settings.llm_support_threshold)
+
+
 class LLMWriter:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, support: SupportChecker) -> None:
         if not settings.llm_base_url:
             raise ValueError("llm_base_url is not set")
         self.settings = settings
-        self.support = LexicalSupport()
-        self.support.threshold = settings.llm_support_threshold
+        self.support = support
         self._llm: Any = None
 
     @property

@@ -8,13 +8,18 @@ with the configured embedder).
 
 from __future__ import annotations
 
+import json
 import re
 from abc import ABC, abstractmethod
+from pathlib import Path
 
 import numpy as np
 
 from core.swedish import content_words, stem
 from index.embedders import Embedder
+
+# The gate's weight and thresholds, fitted on the evaluation's tune half (python -m evals.fit_support).
+FIT_PATH = Path(__file__).with_name("support.json")
 
 _UNITS = [
     (r"miljarder kronor|miljarder kr|mdkr|mdr kr|mrd kr", "mdkr"),
@@ -81,3 +86,44 @@ class EmbeddingSupport(SupportChecker):
     def score(self, premise: str, claim: str) -> float:
         vecs = self.embedder.embed_passages([premise, claim])
         return float(np.clip(vecs[0] @ vecs[1], 0.0, 1.0))
+
+
+class GateSupport(SupportChecker):
+    """The verification gate's check: `weight` * lexical + (1 - weight) * cosine >= threshold.
+
+    `fitted` reads both from assistant/support.json for the configured embedder (cosine scales
+    differ between embedders); an embedder it was not fitted for gets the lexical check alone
+    with the lexical threshold fitted beside it. Settings may override either.
+    """
+
+    def __init__(self, embedder: Embedder | None, weight: float, threshold: float) -> None:
+        if not 0.0 <= weight <= 1.0:
+            raise ValueError("weight must be in [0, 1]")
+        if weight < 1.0 and embedder is None:
+            raise ValueError("an embedding weight needs an embedder")
+        self.embedder, self.weight, self.threshold = embedder, weight, threshold
+        self.lexical = LexicalSupport()
+
+    @classmethod
+    def fitted(cls, embedder: Embedder, weight: float | None = None, threshold: float | None = None,
+               path: Path = FIT_PATH) -> GateSupport:
+        fit = json.loads(path.read_text(encoding="utf-8"))
+        own = fit["embedders"].get(embedder.name)
+        if weight is None:
+            weight = own["weight"] if own else 1.0
+        if threshold is None:
+            if own and weight == own["weight"]:
+                threshold = own["threshold"]
+            elif weight == 1.0:
+                threshold = fit["lexical"]["threshold"]
+            else:
+                raise ValueError("a support weight that was not fitted needs its own threshold")
+        return cls(embedder if weight < 1.0 else None, weight, threshold)
+
+    def score(self, premise: str, claim: str) -> float:
+        lexical = self.lexical.score(premise, claim)
+        if self.weight >= 1.0 or self.embedder is None:
+            return lexical
+        vecs = self.embedder.embed_passages([premise, claim])
+        cosine = float(np.clip(vecs[0] @ vecs[1], 0.0, 1.0))
+        return self.weight * lexical + (1.0 - self.weight) * cosine

@@ -204,9 +204,17 @@ class Settings(BaseSettings):
         "extractive", description="Answerer used when a request does not choose one; 'llm' needs "
         "llm_base_url. The extractive answerer is always the fallback.",
     )
-    llm_support_threshold: float = Field(
-        0.75, ge=0.0, le=1.0, description="Share of a model sentence's content words (Swedish stems) "
-        "that must occur in the paragraph it cites, besides every number, date, party and name.",
+    llm_support_threshold: float | None = Field(
+        None, ge=0.0, le=1.01, description="Support score a model sentence needs from the paragraph it "
+        "cites (besides every number, date, party and name occurring in it). None: the value fitted on "
+        "the evaluation's tune half for the configured embedder (assistant/support.json, "
+        "python -m evals.fit_support).",
+    )
+    llm_support_weight: float | None = Field(
+        None, ge=0.0, le=1.0, description="Weight of the lexical score (share of the sentence's Swedish "
+        "stems found in the paragraph) against embedding similarity in that support score; 1 = lexical "
+        "only. None: the fitted weight for the configured embedder (lexical only for an embedder that "
+        "was not fitted). A weight that was not fitted needs llm_support_threshold too.",
     )
 
     # --- API -----------------------------------------------------------------------------------
