@@ -27,15 +27,19 @@ def _app(args: argparse.Namespace):
 def cmd_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ingest.pipeline import collect_files, ingest_paths
+    from ingest.pipeline import collect_files, count_pages, ingest_paths
 
     app = _app(args)
     paths = [Path(p) for p in args.paths]
     files, _ = collect_files(paths)
-    with tqdm(total=len(files), unit="fil", desc="Läser in", disable=args.quiet) as bar:
+    pages = {str(f): max(1, count_pages(f)) for f in files}
+    # In pages (with pages/s and the time left), since a 200-page plan and a 1-page missive differ.
+    with tqdm(total=sum(pages.values()), unit=" sidor", desc="Läser in", disable=args.quiet,
+              bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} sidor "
+                         "[{elapsed}<{remaining} kvar, {rate_fmt}] {postfix}") as bar:
         def progress(path: Path) -> None:
             bar.set_postfix_str(path.name[-40:], refresh=False)
-            bar.update(1)
+            bar.update(pages.get(str(path), 1))
 
         report = ingest_paths(paths, app.index, progress=progress, visibility=args.visibility)
     from core.audit import cli_user

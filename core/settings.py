@@ -273,6 +273,11 @@ class Settings(BaseSettings):
         10, ge=0, le=19, description="CPU niceness of ingest job processes (0 = same priority as the "
         "API), so that answering keeps its latency while a job parses, OCRs and embeds.",
     )
+    ingest_workers: int = Field(
+        1, ge=0, le=32, description="Processes that read, clean and structure files ahead of the embedder "
+        "when several files are ingested at once (0 = parse in the ingesting process, between "
+        "embeddings). The embedder runs in the ingesting process, so on 2 cores 1 keeps both busy.",
+    )
     refresh_interval_s: float = Field(
         2.0,
         ge=0.0,

@@ -33,6 +33,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from core.settings import Settings
+from ingest.pipeline import count_pages
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -68,20 +69,6 @@ class Job(BaseModel):
     pages_done: int = Field(0, description="Pages of the files finished so far.")
     stage: str = Field("", description="What the job does now, e.g. 'OCR 12/300: scan.pdf'.")
     errors: list[str] = Field(default_factory=list, description="One line per file that was skipped, or why the job failed.")
-
-
-def count_pages(path: Path) -> int:
-    """Pages of a file, cheaply (PDF page tree; text files: form-feed pages); 0 when unreadable."""
-    try:
-        if path.suffix.lower() == ".pdf":
-            from pypdf import PdfReader
-
-            return len(PdfReader(str(path)).pages)
-        from ingest.extract import split_text_pages
-
-        return len(split_text_pages(path.read_text(encoding="utf-8", errors="replace")))
-    except Exception:  # noqa: BLE001 - the job itself reports what is wrong with the file
-        return 0
 
 
 class JobStore:

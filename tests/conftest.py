@@ -61,6 +61,7 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(
         data_dir=tmp_path / "data", refresh_interval_s=0.0, scorer_path=fake_scorer_path(tmp_path),
         embedder="hashing", ingest_job_nice=0,
+        ingest_workers=0,  # parsed in-process: a process pool per test costs seconds (tested on its own)
     )
 
 
