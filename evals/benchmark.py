@@ -167,14 +167,17 @@ def chroma_server(folder: Path):
         log.close()
 
 
-def bench_server(data_dir: Path, requests: int) -> dict:
+def bench_server(data_dir: Path, requests: int, profile: Path | None = None) -> dict:
     import httpx
+
+    from evals import profile_ask
 
     no_limit = {"PARAGRAF_RATE_LIMIT_PER_MINUTE": "0"}  # one client sends everything
     with running_server(data_dir, no_limit) as (base, startup_s, pid), httpx.Client(base_url=base, timeout=30) as client:
         for q in QUESTIONS:  # warm-up round
             client.post("/api/ask", json={"question": q}).raise_for_status()
         latencies, server_totals = [], []
+        recorder = profile_ask.Recorder(pid, profile / "ask.folded") if profile else None
         for i in range(requests):
             q = QUESTIONS[i % len(QUESTIONS)]
             t = time.perf_counter()
@@ -182,8 +185,15 @@ def bench_server(data_dir: Path, requests: int) -> dict:
             latencies.append(1000 * (time.perf_counter() - t))
             r.raise_for_status()
             server_totals.append(r.json()["timings_ms"]["total"])
+        stages = recorder.stop() if recorder else None
         rss = _rss_mb(pid)
         torch = _torch_loaded(pid)
+    if stages is not None:
+        assert profile is not None
+        print("\n[profile of the server during the timed requests]")
+        text = profile_ask.markdown(stages, 250, requests)
+        print(text)
+        (profile / "ask-stages.md").write_text(text + "\n", encoding="utf-8")
     return {
         "startup_s": round(startup_s, 2),
         "rss_mb_after_queries": round(rss, 1),
@@ -209,18 +219,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=Path(__file__).resolve().parents[1] / "samples")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--output", type=Path, default=None, help="also write the results as JSON")
+    parser.add_argument("--profile", type=Path, default=None,
+                        help="sample the server with py-spy during the timed requests; folded stacks and "
+                             "the per-stage table go to this folder")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="serve this existing index instead of ingesting --corpus (no ingest numbers)")
     args = parser.parse_args(argv)
 
     machine = {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
     if args.data_dir:
-        results = {"machine": machine, "ingest": {}, "server": bench_server(args.data_dir, args.requests)}
+        results = {"machine": machine, "ingest": {}, "server": bench_server(args.data_dir, args.requests, args.profile)}
     else:
         with tempfile.TemporaryDirectory(prefix="paragraf-bench-") as tmp:
             data = Path(tmp) / "data"
             results = {"machine": machine, "ingest": bench_ingest(args.corpus, data)}
-            results["server"] = bench_server(data, args.requests)
+            results["server"] = bench_server(data, args.requests, args.profile)
 
     print("Paragraf benchmark")
     for section in ("machine", "ingest", "server"):
