@@ -3,25 +3,91 @@
 Built from the index snapshot (paragraphs and document metadata), so it is always consistent with
 what can be cited, in embedded and server mode alike, and rebuilt whenever the snapshot changes
 (ingest, delete, another process writing). Extraction is regex work over paragraphs: about a
-second for 10k paragraphs, done once per snapshot on first use.
+second for 10k paragraphs. Each document version's records are saved beside its lexical segment
+(`RegisterFiles`), keyed by the extraction code's own hash, so a restart, another process or a
+300k-paragraph archive loads them instead of extracting again; a code change re-extracts.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import logging
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
+import ingest.assignments
+import ingest.decisions
 from core.models import AssignmentRecord, DecisionRecord, DocumentMeta, Paragraph, TargetRecord
+from index.segments import _atomic
 from ingest.assignments import extract_assignments, extract_targets
 from ingest.decisions import extract_decisions
 
 logger = logging.getLogger(__name__)
 Record = DecisionRecord | AssignmentRecord | TargetRecord
+Records = tuple[list[DecisionRecord], list[AssignmentRecord], list[TargetRecord]]
+
+
+def _code_version() -> str:
+    """Hash of the extraction code: records saved by other code are extracted again."""
+    digest = hashlib.sha1()
+    for module in (ingest.decisions, ingest.assignments):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()[:12]
+
+
+class RegisterFiles:
+    """Saved register records, one JSON file per document version, in `folder` (None: nothing saved)."""
+
+    _adapters = (TypeAdapter(list[DecisionRecord]), TypeAdapter(list[AssignmentRecord]),
+                 TypeAdapter(list[TargetRecord]))
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.version = _code_version()
+
+    def path(self, doc_id: str, content_hash: str) -> Path:
+        assert self.folder is not None
+        key = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:16]
+        return self.folder / f"{key}-{content_hash[:16]}-{self.version}.json"
+
+    def load(self, doc_id: str, content_hash: str) -> Records | None:
+        if self.folder is None:
+            return None
+        try:
+            data = json.loads(self.path(doc_id, content_hash).read_text(encoding="utf-8"))
+            decisions, assignments, targets = (a.validate_python(data[k]) for a, k in
+                                               zip(self._adapters, ("decisions", "assignments", "targets")))
+        except (OSError, ValueError, KeyError, ValidationError):
+            return None
+        return decisions, assignments, targets
+
+    def save(self, doc_id: str, content_hash: str, records: Records) -> None:
+        if self.folder is None:
+            return
+        data = {k: a.dump_python(r, mode="json") for a, k, r in
+                zip(self._adapters, ("decisions", "assignments", "targets"), records)}
+        try:
+            _atomic(self.path(doc_id, content_hash),
+                    lambda tmp: Path(tmp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8"))
+        except OSError as exc:  # a read-only data folder: extract again next time
+            logger.warning("register records of %s not saved: %s", doc_id, exc)
+
+    def prune(self, keep: set[tuple[str, str]]) -> None:
+        """Delete saved records of document versions not in `keep` (and of older code)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        wanted = {self.path(d, h).name for d, h in keep}
+        for path in self.folder.glob("*.json"):
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
 
 
 @dataclass
@@ -98,10 +164,11 @@ class Register:
     def build(
         cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph],
         cache: dict[tuple[str, str], tuple[list, list, list]] | None = None,
+        files: RegisterFiles | None = None,
     ) -> Register:
         """Records of every document. `cache` maps (doc_id, content hash) to a document's records
         from an earlier build, so a reload after an ingest extracts only the new documents (it is
-        updated in place and keeps only the documents given)."""
+        updated in place and keeps only the documents given); `files` keeps them across processes."""
         started = time.perf_counter()
         by_doc: dict[str, list[Paragraph]] = {}
         for p in paragraphs:
@@ -112,6 +179,10 @@ class Register:
         for doc_id, ps in sorted(by_doc.items()):
             meta = documents[doc_id]
             key = (doc_id, meta.content_hash)
+            if key not in cache and files is not None:
+                saved = files.load(*key)
+                if saved is not None:
+                    cache[key] = saved
             if key not in cache:
                 ps.sort(key=lambda p: p.ordinal)
                 try:
@@ -119,12 +190,17 @@ class Register:
                 except Exception:
                     logger.exception("register extraction failed for %s", doc_id)
                     cache[key] = ([], [], [])
+                else:
+                    if files is not None:
+                        files.save(*key, cache[key])
             kept[key] = cache[key]
             decisions += kept[key][0]
             assignments += kept[key][1]
             targets += kept[key][2]
         cache.clear()
         cache.update(kept)
+        if files is not None:
+            files.prune(set(kept))
         logger.info(
             "register: %d decisions, %d assignments, %d targets in %.0f ms", len(decisions),
             len(assignments), len(targets), 1000 * (time.perf_counter() - started),

@@ -27,7 +27,7 @@ from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.faults import EMBEDDER, STORE, CircuitBreaker, is_store_fault
 from index.lexical import LexicalIndex
-from index.register import Register
+from index.register import Register, RegisterFiles
 from index.segments import Manifest, SegmentStore, StoredDocument
 from ingest import progress
 
@@ -116,6 +116,7 @@ class ParagraphIndex:
         )
         self.segments = SegmentStore(settings.data_dir / "segments" / settings.collection)
         self._register_cache: dict = {}  # (doc_id, content hash) -> that document's register records
+        self._register_files = RegisterFiles(self.segments.folder / "register" if self.segments.folder else None)
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()
         self._snapshot = Snapshot()
@@ -404,7 +405,8 @@ class ParagraphIndex:
         if snap.register is None:
             with self._lock:
                 if snap.register is None:
-                    snap.register = Register.build(snap.documents, snap.paragraphs, self._register_cache)
+                    snap.register = Register.build(snap.documents, snap.paragraphs, self._register_cache,
+                                                   self._register_files)
         return snap.register
 
     def cached_embedder(self):

@@ -220,5 +220,8 @@ def ingest_paths(
         # Merge the batch's segments into the saved BM25 index now, once per batch, so the next
         # start (or a server reading this folder) memory-maps it instead of merging.
         _ = index.snapshot(force=True).lexical
+        # and extract the new documents' register records once, saved beside their segments, so no
+        # reader's first register question pays for a whole archive
+        index.register()
     report.seconds = time.perf_counter() - started
     return report

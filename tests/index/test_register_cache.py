@@ -29,3 +29,30 @@ def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp
     third = app.index.register()
     assert not any(r.doc_id == "004_f85ab3a437c3689b" for r in third.decisions + third.assignments + third.targets)
     assert len(seen) == 3
+
+
+def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_path: Path, monkeypatch):
+    import index.register as register
+
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)  # ingest saves the records
+    before = app.index.register()
+    saved = sorted(p.name for p in app.index._register_files.folder.glob("*.json"))
+    assert len(saved) == 2
+
+    def refuse(meta, paragraphs):
+        raise AssertionError(f"extracted {meta.doc_id} again")
+
+    monkeypatch.setattr(register, "extract_decisions", refuse)
+    fresh = Paragraf(app.settings, embedder=app.embedder)  # another process: empty memory cache
+    loaded = fresh.index.register()
+    assert [r.model_dump() for r in loaded.decisions] == [r.model_dump() for r in before.decisions]
+    assert [r.model_dump() for r in loaded.assignments] == [r.model_dump() for r in before.assignments]
+    # other extraction code: the saved records are not trusted
+    monkeypatch.setattr(register, "extract_decisions", lambda meta, paragraphs: [])
+    changed = Paragraf(app.settings, embedder=app.embedder)
+    changed.index._register_files.version = "other-code"
+    assert changed.index.register().decisions == []
+    # a deleted document's saved records go with it
+    assert changed.index.delete_document("004_f85ab3a437c3689b")
+    changed.index.register()
+    assert len(list(changed.index._register_files.folder.glob("*.json"))) == 1
