@@ -46,8 +46,9 @@ def _code_version() -> str:
 class RegisterFiles:
     """Saved register records, one JSON file per document version, in `folder` (None: nothing saved)."""
 
-    _adapters = (TypeAdapter(list[DecisionRecord]), TypeAdapter(list[AssignmentRecord]),
-                 TypeAdapter(list[TargetRecord]))
+    _decisions = TypeAdapter(list[DecisionRecord])
+    _assignments = TypeAdapter(list[AssignmentRecord])
+    _targets = TypeAdapter(list[TargetRecord])
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -63,17 +64,18 @@ class RegisterFiles:
             return None
         try:
             data = json.loads(self.path(doc_id, content_hash).read_text(encoding="utf-8"))
-            decisions, assignments, targets = (a.validate_python(data[k]) for a, k in
-                                               zip(self._adapters, ("decisions", "assignments", "targets")))
+            return (self._decisions.validate_python(data["decisions"]),
+                    self._assignments.validate_python(data["assignments"]),
+                    self._targets.validate_python(data["targets"]))
         except (OSError, ValueError, KeyError, ValidationError):
             return None
-        return decisions, assignments, targets
 
     def save(self, doc_id: str, content_hash: str, records: Records) -> None:
         if self.folder is None:
             return
-        data = {k: a.dump_python(r, mode="json") for a, k, r in
-                zip(self._adapters, ("decisions", "assignments", "targets"), records)}
+        data = {"decisions": self._decisions.dump_python(records[0], mode="json"),
+                "assignments": self._assignments.dump_python(records[1], mode="json"),
+                "targets": self._targets.dump_python(records[2], mode="json")}
         try:
             _atomic(self.path(doc_id, content_hash),
                     lambda tmp: Path(tmp).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8"))
