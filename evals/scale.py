@@ -126,7 +126,7 @@ def build(sources, size: int, settings) -> dict:
     app.index.section_vectors()  # and fills the embedding cache with the section vectors
     lexical_s = time.perf_counter() - t0
     t0 = time.perf_counter()
-    app.index.register()  # as ingest does: every document's register records extracted and saved
+    app.index.register()  # ingest saves each document's register records as it goes; here all at once, timed
     return {"paragraphs": len(snap.paragraphs), "documents": len(snap.documents),
             "build_s": round(write_s, 1), "lexical_build_s": round(lexical_s, 1),
             "register_build_s": round(time.perf_counter() - t0, 1)}

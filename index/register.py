@@ -43,6 +43,16 @@ def _code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def extract_records(meta: DocumentMeta, paragraphs: list[Paragraph]) -> Records:
+    """One document's register records (none, logged, when its extraction fails)."""
+    ps = sorted(paragraphs, key=lambda p: p.ordinal)
+    try:
+        return extract_decisions(meta, ps), extract_assignments(meta, ps), extract_targets(meta, ps)
+    except Exception:
+        logger.exception("register extraction failed for %s", meta.doc_id)
+        return [], [], []
+
+
 class RegisterFiles:
     """Saved register records, one JSON file per document version, in `folder` (None: nothing saved)."""
 
@@ -186,15 +196,9 @@ class Register:
                 if saved is not None:
                     cache[key] = saved
             if key not in cache:
-                ps.sort(key=lambda p: p.ordinal)
-                try:
-                    cache[key] = (extract_decisions(meta, ps), extract_assignments(meta, ps), extract_targets(meta, ps))
-                except Exception:
-                    logger.exception("register extraction failed for %s", doc_id)
-                    cache[key] = ([], [], [])
-                else:
-                    if files is not None:
-                        files.save(*key, cache[key])
+                cache[key] = extract_records(meta, ps)
+                if files is not None:
+                    files.save(*key, cache[key])
             kept[key] = cache[key]
             decisions += kept[key][0]
             assignments += kept[key][1]

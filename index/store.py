@@ -27,7 +27,7 @@ from index.cache import CachedEmbedder, EmbeddingCache
 from index.embedders import Embedder
 from index.faults import EMBEDDER, STORE, CircuitBreaker, is_store_fault
 from index.lexical import LexicalIndex
-from index.register import Register, RegisterFiles
+from index.register import Register, RegisterFiles, extract_records
 from index.segments import Manifest, SegmentStore, StoredDocument
 from ingest import progress
 
@@ -408,6 +408,14 @@ class ParagraphIndex:
                     snap.register = Register.build(snap.documents, snap.paragraphs, self._register_cache,
                                                    self._register_files)
         return snap.register
+
+    def save_register_records(self, parsed: ParsedDocument) -> None:
+        """Extract one ingested document's register records and save them, so the next reader's
+        register loads them instead of extracting (without building the whole archive's register)."""
+        if self._register_files.folder is None:
+            return
+        meta = parsed.meta
+        self._register_files.save(meta.doc_id, meta.content_hash, extract_records(meta, parsed.paragraphs))
 
     def cached_embedder(self):
         """The embedder with this index's passage cache in front (for other systems that embed

@@ -204,6 +204,7 @@ def ingest_paths(
             report.embed_seconds += time.perf_counter() - t0
             keep_original(path, meta.doc_id, index.settings.files_dir)
             index.replace_document(parsed, vectors)
+            index.save_register_records(parsed)
             report.files.append(
                 FileResult(
                     str(path), "updated" if existed else "added", meta.doc_id,
@@ -220,8 +221,5 @@ def ingest_paths(
         # Merge the batch's segments into the saved BM25 index now, once per batch, so the next
         # start (or a server reading this folder) memory-maps it instead of merging.
         _ = index.snapshot(force=True).lexical
-        # and extract the new documents' register records once, saved beside their segments, so no
-        # reader's first register question pays for a whole archive
-        index.register()
     report.seconds = time.perf_counter() - started
     return report

@@ -56,3 +56,32 @@ def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_pat
     assert changed.index.delete_document("004_f85ab3a437c3689b")
     changed.index.register()
     assert len(list(changed.index._register_files.folder.glob("*.json"))) == 1
+
+
+def test_ingest_saves_only_the_batch_records_and_they_match_the_stored_paragraphs(
+    app: Paragraf, tmp_path: Path, monkeypatch
+):
+    import index.register as register
+
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
+    app.index.register()
+    seen: list[str] = []
+    real = register.extract_decisions
+
+    def counting(meta, paragraphs):
+        seen.append(meta.doc_id)
+        return real(meta, paragraphs)
+
+    monkeypatch.setattr(register, "extract_decisions", counting)
+    ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], app.index)
+    # the batch extracted its own document, and no reader's register was built for the archive
+    assert seen == ["001_a6015617de8c6d97"]
+    assert app.index.snapshot().register is None
+    # records extracted from the parsed file equal those of the paragraphs as stored in the index
+    snap = app.index.snapshot()
+    meta = snap.documents["001_a6015617de8c6d97"]
+    stored = [p for p in snap.paragraphs if p.doc_id == meta.doc_id]
+    saved = app.index._register_files.load(meta.doc_id, meta.content_hash)
+    assert saved is not None and any(saved)
+    again = register.extract_records(meta, stored)
+    assert [[r.model_dump() for r in kind] for kind in saved] == [[r.model_dump() for r in kind] for kind in again]
