@@ -25,11 +25,13 @@ from index.store import ParagraphIndex
 
 class Answerer(Protocol):
     """Answers `question` from `retrieval` (hits ranked by the scorer's probability); a hit below
-    `threshold` is not evidence enough."""
+    `threshold` is not evidence enough. `extractive` is the extractive answer to the same
+    retrieval when the caller already has it (reused, not computed again)."""
 
     name: str
 
-    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> Answer: ...
+    def answer(self, question: str, retrieval: Retrieval, threshold: float,
+               extractive: Answer | None = None) -> Answer: ...
 
 
 class ExtractiveAnswerer:
@@ -40,7 +42,10 @@ class ExtractiveAnswerer:
         self.quotes = QuoteAnswerer(settings, index)
         self.register = RegisterAnswerer(settings, index)
 
-    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> Answer:
+    def answer(self, question: str, retrieval: Retrieval, threshold: float,
+               extractive: Answer | None = None) -> Answer:
+        if extractive is not None:
+            return extractive
         if not self.settings.register_answers:
             return self.quotes.answer(question, retrieval, threshold)
         from_register = self.register.answer(question, retrieval, threshold)
@@ -56,7 +61,8 @@ class LLMAnswerer:
         self.writer = writer
         self.fallback = fallback
 
-    def answer(self, question: str, retrieval: Retrieval, threshold: float) -> Answer:
+    def answer(self, question: str, retrieval: Retrieval, threshold: float,
+               extractive: Answer | None = None) -> Answer:
         written = self.writer.write(question, [h for h in retrieval.hits if not h.conflicts])
         if written.abstained:
             return Answer.abstention(prompts.ABSTAIN, answerer="llm")
@@ -64,7 +70,7 @@ class LLMAnswerer:
             return Answer(text=written.answer, citations=written.citations, answerer="llm",
                           dropped_sentences=len(written.dropped))
         # The model failed, timed out, or nothing it wrote held up: the extractive answer stands.
-        fallback = self.fallback.answer(question, retrieval, threshold)
+        fallback = self.fallback.answer(question, retrieval, threshold, extractive)
         return fallback.model_copy(update={"dropped_sentences": len(written.dropped)})
 
 

@@ -167,7 +167,7 @@ class Paragraf:
         timings["answer"] = round(1000 * (time.perf_counter() - t0), 2)
         if chosen != extractive.name:  # the scope is settled; the chosen answerer writes once
             t1 = time.perf_counter()
-            result = self.answerers[chosen].answer(question, retrieval, self.threshold)
+            result = self.answerers[chosen].answer(question, retrieval, self.threshold, extractive=result)
             timings[chosen] = round(1000 * (time.perf_counter() - t1), 2)
         timings["total"] = round(1000 * (time.perf_counter() - started), 2)
         doc_ids = list(dict.fromkeys(c.doc_id for c in result.citations))
