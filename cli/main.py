@@ -36,7 +36,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     # In pages (with pages/s and the time left), since a 200-page plan and a 1-page missive differ.
     with tqdm(total=sum(pages.values()), unit=" sidor", desc="Läser in", disable=args.quiet,
               bar_format="{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} sidor "
-                         "[{elapsed}<{remaining} kvar, {rate_fmt}] {postfix}") as bar:
+                         "[{elapsed}<{remaining} kvar, {rate_noinv_fmt}] {postfix}") as bar:
         def progress(path: Path) -> None:
             bar.set_postfix_str(path.name[-40:], refresh=False)
             bar.update(pages.get(str(path), 1))
