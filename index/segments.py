@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.models import DocumentMeta, Paragraph
+from core.models import DocumentMeta, Paragraph, paragraph_from_row
 from index.lexical import LexicalIndex, TermCounts, tokenise
 
 logger = logging.getLogger(__name__)
@@ -114,7 +114,14 @@ class SegmentStore:
             logger.warning("segment of %s unreadable; reading it from the store", doc_id, exc_info=True)
             return None
         meta = DocumentMeta.model_construct(**rows["meta"])
-        paragraphs = [Paragraph.model_construct(**p) for p in rows["paragraphs"]]
+        doc_id = meta.doc_id
+        sections: dict[str, str] = {}
+        for row in rows["paragraphs"]:  # one string object per document id and section, not per row
+            if row.get("doc_id") == doc_id:
+                row["doc_id"] = doc_id
+            if isinstance(section := row.get("section"), str):
+                row["section"] = sections.setdefault(section, section)
+        paragraphs = [paragraph_from_row(p) for p in rows["paragraphs"]]
         return StoredDocument(meta, paragraphs)
 
     # ------------------------------------------------------------------ lexical index
