@@ -5,7 +5,8 @@ from ingest.pipeline import ingest_paths
 from tests.index.test_store import _copy_seeds
 
 
-def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp_path: Path, monkeypatch):
+def _count_extractions(monkeypatch) -> list[str]:
+    """The ids of the documents whose decisions are extracted from now on, in order."""
     import index.register as register
 
     seen: list[str] = []
@@ -16,6 +17,12 @@ def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp
         return real(meta, paragraphs)
 
     monkeypatch.setattr(register, "extract_decisions", counting)
+    return seen
+
+
+def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp_path: Path, monkeypatch):
+
+    seen = _count_extractions(monkeypatch)
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
     first = app.index.register()
     assert sorted(seen) == ["000_ee3bcc82b85d44b3", "004_f85ab3a437c3689b"]
@@ -65,14 +72,7 @@ def test_ingest_saves_only_the_batch_records_and_they_match_the_stored_paragraph
 
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
     app.index.register()
-    seen: list[str] = []
-    real = register.extract_decisions
-
-    def counting(meta, paragraphs):
-        seen.append(meta.doc_id)
-        return real(meta, paragraphs)
-
-    monkeypatch.setattr(register, "extract_decisions", counting)
+    seen = _count_extractions(monkeypatch)
     ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], app.index)
     # the batch extracted its own document, and no reader's register was built for the archive
     assert seen == ["001_a6015617de8c6d97"]
