@@ -343,8 +343,10 @@ class ParagraphIndex:
                 return query()
 
         result = self._store(query_or_reopen)
-        # cosine distance = 1 - cos
-        return [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
+        # cosine distance = 1 - cos; equal scores (duplicate paragraphs) in id order, since HNSW
+        # returns ties in no fixed order and a run must rank (and evaluate) the same as the last
+        found = [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
+        return sorted(found, key=lambda r: (-r[1], r[0]))
 
     def lexical_search(
         self, query: str, top_k: int, doc_ids: set[str] | None = None

@@ -212,3 +212,16 @@ def test_when_the_change_log_does_not_reach_back_everything_is_read_again(
     ingest_paths([_copy_seeds(tmp_path / "b", ["001", "004"])], writer.index)  # four generations
     assert len(reader.index.documents()) == 3
     assert reads == [None]
+
+
+def test_equal_dense_scores_come_back_in_id_order(app: Paragraf, monkeypatch):
+    """HNSW returns ties in no fixed order; ranks (and evaluations) must not depend on it."""
+
+    class Ties:
+        def query(self, **kwargs):
+            return {"ids": [["d:p9", "d:p2", "d:p5", "d:p1"]], "distances": [[0.1, 0.2, 0.1, 0.3]]}
+
+    monkeypatch.setattr(app.index, "_collection", Ties())
+    found = app.index._dense_query(app.embedder.embed_query("x"), 4, None)
+    assert [pid for pid, _ in found] == ["d:p5", "d:p9", "d:p2", "d:p1"]
+    assert found[0][1] == pytest.approx(0.9)
