@@ -119,9 +119,11 @@ def _matches(term: str, stems: frozenset[str], gram_set: frozenset[str]) -> bool
     return False
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=8_192)
 def _terms(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """Stems and 4-grams of a text (cached: the same paragraphs come back question after question)."""
+    """Stems and 4-grams of a text (cached: the same paragraphs come back question after question).
+    An entry takes about 10 KB, and a question adds about 30: the bound keeps a long-running server
+    at about 80 MB here (65,536 entries would have grown to about 650 MB after ~2,000 questions)."""
     return frozenset(stem(w) for w in content_words(text)), frozenset(grams(text))
 
 
