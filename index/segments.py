@@ -33,6 +33,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from core.models import DocumentMeta, Paragraph, paragraph_from_row
 from index.lexical import LexicalIndex, TermCounts, tokenise
 
 logger = logging.getLogger(__name__)
+TextsOf = Callable[["StoredDocument"], list[str]]  # a document's lexical texts, one per paragraph
 
 # Bump when stems(), grams(), stop words, the text given to the lexical index or the segment
 # layout change: every segment and merged index is then rebuilt.
@@ -125,19 +127,21 @@ class SegmentStore:
         return StoredDocument(meta, paragraphs)
 
     # ------------------------------------------------------------------ lexical index
-    def lexical(self, documents: list[StoredDocument], texts: list[list[str]]) -> LexicalIndex:
-        """The BM25 index over `documents` (snapshot order), `texts` being each one's lexical texts."""
+    def lexical(self, documents: list[StoredDocument], texts_of: TextsOf) -> LexicalIndex:
+        """The BM25 index over `documents` (snapshot order); `texts_of(doc)` gives a document's
+        lexical texts, asked only for a document that must be tokenised (at 300k paragraphs,
+        building every text to memory-map a saved index cost 0.5 s and 170 MB)."""
         index = LexicalIndex()
         self.loaded_merged = False
         if self.folder is None:
-            index.build([t for doc_texts in texts for t in doc_texts])
+            index.build([t for doc in documents for t in texts_of(doc)])
             return index
         keys = [(d.meta.doc_id, d.meta.content_hash, len(d.paragraphs)) for d in documents]
         merged = self.folder / f"merged-{_fingerprint(keys)}"
         if self._read_merged(merged, index):
             self.loaded_merged = True
             return index
-        parts = [self._segment(doc, doc_texts) for doc, doc_texts in zip(documents, texts)]
+        parts = [self._segment(doc, texts_of) for doc in documents]
         index.load_counts(*(TermCounts.merge([p[i] for p in parts]) for i in range(len(_FIELDS))))
         try:
             self._write_merged(merged, index)
@@ -150,26 +154,26 @@ class SegmentStore:
         """Write a just-ingested document's segment (paragraphs and term counts), so the next
         start or reload needs neither Chroma nor the tokenizer for it."""
         if self.folder is not None:
-            self._segment(doc, texts)
+            self._segment(doc, lambda _doc: texts)
 
     def _segment_path(self, doc_id: str, content_hash: str) -> Path:
         key = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:16]
         assert self.folder is not None  # segments are only written for a saved index
         return self.folder / "segments" / f"{key}-{content_hash[:16]}-v{SEGMENT_VERSION}.npz"
 
-    def _segment(self, doc: StoredDocument, texts: list[str]) -> tuple[TermCounts, TermCounts]:
+    def _segment(self, doc: StoredDocument, texts_of: TextsOf) -> tuple[TermCounts, TermCounts]:
         path = self._segment_path(doc.meta.doc_id, doc.meta.content_hash)
         try:
             with np.load(path, allow_pickle=False) as z:
                 stems, grams = (TermCounts(*(z[f"{f}_{a}"] for a in _COUNT_ARRAYS)) for f in _FIELDS)
                 parts = (stems, grams)
-            if all(len(p) == len(texts) for p in parts):
+            if all(len(p) == len(doc.paragraphs) for p in parts):
                 return parts
         except FileNotFoundError:
             pass
         except Exception:
             logger.warning("lexical segment %s is unreadable; rebuilding it", path.name, exc_info=True)
-        parts = tokenise(texts)
+        parts = tokenise(texts_of(doc))
         self.built_segments += 1
         rows = {"meta": doc.meta.model_dump(), "paragraphs": [p.model_dump() for p in doc.paragraphs]}
         arrays = {f"{f}_{a}": getattr(p, a) for f, p in zip(_FIELDS, parts) for a in _COUNT_ARRAYS}

@@ -229,7 +229,7 @@ class ParagraphIndex:
         snap.incomplete = sorted(incomplete)
         segments = self.segments
         snap.build_lexical = lambda: segments.lexical(
-            ordered, [[lexical_text(doc.meta, p) for p in doc.paragraphs] for doc in ordered]
+            ordered, lambda doc: [lexical_text(doc.meta, p) for p in doc.paragraphs]
         )
         self.segments.write_manifest(Manifest(
             collection_id, generation, [(d.meta.doc_id, d.meta.content_hash) for d in ordered], snap.incomplete,

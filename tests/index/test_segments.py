@@ -22,7 +22,15 @@ class LexicalStore(SegmentStore):
     """The lexical side of the segment store, fed (doc_id, hash, texts) triples."""
 
     def load(self, docs):
-        return self.lexical([_stored(*d) for d in docs], [texts for _d, _h, texts in docs])
+        texts = {doc_id: doc_texts for doc_id, _h, doc_texts in docs}
+        self.asked: list[str] = []  # documents whose texts were built
+
+        def texts_of(doc: StoredDocument) -> list[str]:
+            self.asked.append(doc.meta.doc_id)
+            return texts[doc.meta.doc_id]
+
+        return self.lexical([_stored(*d) for d in docs], texts_of)
+
 QUERIES = ["tjänsteresor", "hyrberoende", "motionen besvarad", "löneöversyn budgetram 2024", "okänt"]
 
 
@@ -55,7 +63,7 @@ def test_a_second_start_memory_maps_the_saved_index_and_tokenises_nothing(tmp_pa
 
     second = LexicalStore(tmp_path)
     index = second.load(DOCS)
-    assert second.loaded_merged and second.built_segments == 0
+    assert second.loaded_merged and second.built_segments == 0 and second.asked == []  # no text built
     assert isinstance(index.stems.terms, np.memmap)
     assert _results(index) == _results(expected)
 
@@ -67,6 +75,7 @@ def test_ingest_and_removal_tokenise_only_the_changed_document_and_drop_stale_fi
     store = LexicalStore(tmp_path)
     index = store.load(changed)
     assert store.built_segments == 2 and not store.loaded_merged  # "c" re-ingested and "d" new
+    assert store.asked == ["c", "d"]  # only their texts were built
     expected = LexicalIndex()
     expected.build(_texts(changed))
     assert _results(index) == _results(expected)
