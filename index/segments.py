@@ -130,7 +130,8 @@ class SegmentStore:
     def lexical(self, documents: list[StoredDocument], texts_of: TextsOf) -> LexicalIndex:
         """The BM25 index over `documents` (snapshot order); `texts_of(doc)` gives a document's
         lexical texts, asked only for a document that must be tokenised (at 300k paragraphs,
-        building every text to memory-map a saved index cost 0.5 s and 170 MB)."""
+        building every text just to memory-map a saved index took about 0.5 s and 170 MB of
+        temporaries)."""
         index = LexicalIndex()
         self.loaded_merged = False
         if self.folder is None:
