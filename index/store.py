@@ -411,8 +411,8 @@ class ParagraphIndex:
                                                    self._register_files)
         return snap.register
 
-    def save_register_records(self, parsed: ParsedDocument) -> None:
-        """Extract one ingested document's register records and save them, so the next reader's
+    def _save_register_records(self, parsed: ParsedDocument) -> None:
+        """Extract one written document's register records and save them, so the next reader's
         register loads them instead of extracting (without building the whole archive's register)."""
         if self._register_files.folder is None:
             return
@@ -462,6 +462,7 @@ class ParagraphIndex:
         self.segments.save(
             StoredDocument(parsed.meta, parsed.paragraphs), [lexical_text(parsed.meta, p) for p in parsed.paragraphs]
         )
+        self._save_register_records(parsed)  # every writer (ingest, evals.scale) leaves the records saved
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:

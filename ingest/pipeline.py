@@ -204,7 +204,6 @@ def ingest_paths(
             report.embed_seconds += time.perf_counter() - t0
             keep_original(path, meta.doc_id, index.settings.files_dir)
             index.replace_document(parsed, vectors)
-            index.save_register_records(parsed)
             report.files.append(
                 FileResult(
                     str(path), "updated" if existed else "added", meta.doc_id,

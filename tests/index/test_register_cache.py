@@ -85,3 +85,17 @@ def test_ingest_saves_only_the_batch_records_and_they_match_the_stored_paragraph
     assert saved is not None and any(saved)
     again = register.extract_records(meta, stored)
     assert [[r.model_dump() for r in kind] for kind in saved] == [[r.model_dump() for r in kind] for kind in again]
+
+
+def test_every_writer_saves_the_register_records_not_only_ingest(app: Paragraf, tmp_path: Path):
+    """A document written straight through the index (as evals.scale does) has its records saved,
+    so the first register request of a new process loads them rather than extracting."""
+    from ingest.extract import is_supported
+    from ingest.parse import parse_file
+
+    seed = next(p for p in _copy_seeds(tmp_path / "a", ["000"]).iterdir() if is_supported(p))
+    parsed = parse_file(seed, "public")
+    app.index.replace_document(parsed, app.index.embed(parsed))
+    saved = app.index._register_files.load(parsed.meta.doc_id, parsed.meta.content_hash)
+    assert saved is not None and any(saved)
+    assert app.index.snapshot().register is None
