@@ -58,13 +58,17 @@ Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
 Format = Annotated[Literal["json", "csv"], Query(description="json, or csv (UTF-8, one row per record).")]
 
 
-def _page(records: list, limit: int, offset: int, fmt: str, kind: str, model):
+def _page(app: Paragraf, who: Caller, kind: str, filters: RegisterQuery, limit: int, offset: int, fmt: str,
+          name: str, model):
+    """A page of records as JSON, or every selected record as CSV."""
     if fmt == "csv":
+        _, records = app.records(kind, filters, who.labels)
         return Response(
             to_csv(records), media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="paragraf-{kind}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="paragraf-{name}.csv"'},
         )
-    return model(total=len(records), items=records[offset: offset + limit])
+    total, items = app.records(kind, filters, who.labels, offset, limit)
+    return model(total=total, items=items)
 
 
 _CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}}}}
@@ -80,8 +84,7 @@ def decisions(
 ):
     """One record per protocol §: decision points, votes, reservations, jäv — each field cited."""
     filters.party, filters.has_vote, filters.has_reservation = party, has_vote, has_reservation
-    found = app.records("decision", filters, who.labels)
-    return _page(found, limit, offset, format, "beslut", DecisionPage)
+    return _page(app, who, "decision", filters, limit, offset, format, "beslut", DecisionPage)
 
 
 @router.get("/api/assignments", response_model=AssignmentPage, responses={**_CSV, **ERRORS})
@@ -93,16 +96,14 @@ def assignments(
 ):
     """One record per uppdrag: giver, receiver, task, deadlines, money, status."""
     filters.due_from, filters.due_to = due_from, due_to
-    found = app.records("assignment", filters, who.labels)
-    return _page(found, limit, offset, format, "uppdrag", AssignmentPage)
+    return _page(app, who, "assignment", filters, limit, offset, format, "uppdrag", AssignmentPage)
 
 
 @router.get("/api/targets", response_model=TargetPage, responses={**_CSV, **ERRORS})
 def targets(app: Core, who: Who, filters: Filters, limit: Limit = 50, offset: Offset = 0,
             format: Format = "json"):  # noqa: A002
     """One record per target: goal, indicator, baseline/outcome and target value with years."""
-    found = app.records("target", filters, who.labels)
-    return _page(found, limit, offset, format, "mal", TargetPage)
+    return _page(app, who, "target", filters, limit, offset, format, "mal", TargetPage)
 
 
 def _one(app: Paragraf, who: Caller, record_id: str, kind: str):
@@ -137,8 +138,8 @@ def _updated(record: DecisionRecord) -> str:
 def decisions_feed(request: Request, app: Core, who: Who, filters: Filters,
                    limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
     """Atom feed of decisions, newest meeting first (filter by organisation and body)."""
-    found = [r for r in app.records("decision", filters, who.labels) if isinstance(r, DecisionRecord)]
-    found = sorted(found, key=lambda r: (r.date, r.doc_id, int(r.number or 0)), reverse=True)[:limit]
+    _, newest = app.records("decision", filters, who.labels, limit=limit, newest_first=True)
+    found = [r for r in newest if isinstance(r, DecisionRecord)]
     base = str(request.base_url).rstrip("/")
     updated = _updated(found[0]) if found else "1970-01-01T00:00:00Z"
     entries = []

@@ -108,14 +108,18 @@ class Paragraf:
             raise Hidden(record_id)
         return record if meta is not None else None
 
-    def records(self, kind: str, query: RegisterQuery, labels: Labels = None) -> list[Record]:
-        """The register's records of `kind` ("decision", "assignment", "target") that the query
-        selects, from the documents the labels show."""
+    def records(
+        self, kind: str, query: RegisterQuery, labels: Labels = None, offset: int = 0, limit: int | None = None,
+        newest_first: bool = False,
+    ) -> tuple[int, list[Record]]:
+        """How many records of `kind` ("decision", "assignment", "target") the query selects from
+        the documents the labels show, and the full records of the page `offset`, `limit` (None: all)
+        in document order or, with `newest_first`, by date, newest first."""
         register = self.index.register()
-        pools: dict[str, list[Record]] = {"decision": [*register.decisions], "assignment": [*register.assignments],
-                                          "target": [*register.targets]}
-        pool = pools[kind]
-        return register.select(pool, query, self.allowed(None, labels))
+        rows = register.select(kind, query, self.allowed(None, labels))
+        if newest_first:
+            rows.sort(key=lambda r: (r.date, r.doc_id, int(r.number) if r.number.isdigit() else 0), reverse=True)
+        return len(rows), register.records(rows[offset: None if limit is None else offset + limit])
 
     def ask(
         self, question: str, filters: Filters | None = None, conversation_id: str | None = None,

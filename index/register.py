@@ -11,11 +11,13 @@ second for 10k paragraphs. Each document version's records are saved beside its 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import logging
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 
 import ingest.assignments
 import ingest.decisions
+from core.ids import parse_paragraph_id
 from core.models import AssignmentRecord, DecisionRecord, DocumentMeta, Paragraph, TargetRecord
 from index.segments import _atomic
 from ingest.assignments import extract_assignments, extract_targets
@@ -130,11 +133,27 @@ def _date_ok(value: str, start: date | None, end: date | None) -> bool:
     return not ((start and when < start) or (end and when > end))
 
 
+_NOT_TEXT = {"record_id", "paragraph_id", "paragraph_ids", "problems", "page", "kind", "visibility", "partial"}
+
+
 def record_text(record: Record) -> str:
-    """Everything a free-text filter (`q`) looks through."""
-    return " ".join(
-        str(v) for v in record.model_dump(exclude={"paragraph_ids", "problems", "record_id"}).values()
-    ).casefold()
+    """Everything a free-text filter (`q`) looks through: every value of the record (each distinct
+    string once), casefolded; ids, pages and flags are left out."""
+    seen: dict[str, None] = {}
+
+    def walk(value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key not in _NOT_TEXT:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+        elif value is not None and value != "":
+            seen.setdefault(str(value), None)
+
+    walk(record.model_dump())
+    return " ".join(seen).casefold()
 
 
 def parties(record: DecisionRecord) -> set[str]:
@@ -147,106 +166,190 @@ def parties(record: DecisionRecord) -> set[str]:
         for people in vote.named.values():
             found.update(p.party for p in people if p.party)
     for motion in record.motions:
-        found.update(m for m in __import__("re").findall(r"\(([A-ZÅÄÖ]{1,3})\)", motion.text))
+        found.update(re.findall(r"\(([A-ZÅÄÖ]{1,3})\)", motion.text))
     return found
 
 
-class Register:
-    """All records of one snapshot, with the filters of the register API."""
+@dataclass(frozen=True, slots=True)
+class RecordRow:
+    """What the list filters and the order of a page need of one record. A register keeps rows,
+    not records: a record (with its cited sources) is loaded from its document's saved file when a
+    page, an export or an answer asks for it, so a 300k-paragraph archive's register stays small."""
 
-    def __init__(self, decisions: list[DecisionRecord], assignments: list[AssignmentRecord],
-                 targets: list[TargetRecord]) -> None:
-        self.decisions = decisions
-        self.assignments = assignments
-        self.targets = targets
+    record_id: str
+    kind: str
+    doc_id: str
+    organisation: str
+    body: str
+    date: str
+    number: str  # the § of a decision ("" otherwise)
+    text: str  # record_text
+    has_vote: bool = False
+    has_reservation: bool = False
+    parties: frozenset[str] = frozenset()  # casefolded
+    due: tuple[str, ...] = ()  # an assignment's deadlines
+
+    @classmethod
+    def of(cls, record: Record) -> RecordRow:
+        decision = record if isinstance(record, DecisionRecord) else None
+        return cls(
+            record_id=record.record_id, kind=record.kind, doc_id=record.doc_id, organisation=record.organisation,
+            body=record.body, date=record.date, number=decision.number if decision else "", text=record_text(record),
+            has_vote=bool(decision and decision.votes), has_reservation=bool(decision and decision.reservations),
+            parties=frozenset(p.casefold() for p in parties(decision)) if decision else frozenset(),
+            due=tuple(d.date for d in record.deadlines) if isinstance(record, AssignmentRecord) else (),
+        )
+
+
+def rows_of(records: Records) -> list[RecordRow]:
+    return [RecordRow.of(r) for kind in records for r in kind]
+
+
+@dataclass
+class _Document:
+    """One document's records, with the lookups answers need."""
+
+    records: Records
+    by_id: dict[str, Record] = field(default_factory=dict)
+    by_paragraph: dict[str, Record] = field(default_factory=dict)
+    by_number: dict[str, DecisionRecord] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        decisions, assignments, targets = self.records
         every: list[Record] = [*decisions, *assignments, *targets]
-        self._by_id: dict[str, Record] = {r.record_id: r for r in every}
-        self._text: dict[str, str] = {}
-        # paragraph -> the record it belongs to (a § for decisions; an assignment's own paragraphs)
-        self._by_paragraph: dict[str, Record] = {}
+        self.by_id = {r.record_id: r for r in every}
         ordered: list[Record] = [*assignments, *decisions]
         for record in ordered:  # a § wins over an assignment stated in it
             for pid in record.paragraph_ids:
-                self._by_paragraph[pid] = record
-        self._by_number = {(r.doc_id, r.number): r for r in reversed(decisions)}
+                self.by_paragraph[pid] = record
+        self.by_number = {r.number: r for r in reversed(decisions)}
+
+
+class Register:
+    """All records of one snapshot, as rows for the filters of the register API; full records are
+    loaded per document (`load(doc_id)`), the last `cached_documents` kept."""
+
+    KINDS = ("decision", "assignment", "target")
+
+    def __init__(self, rows: Iterable[RecordRow], load: Callable[[str], Records], cached_documents: int = 64) -> None:
+        self.rows: dict[str, list[RecordRow]] = {kind: [] for kind in self.KINDS}
+        for row in rows:
+            self.rows[row.kind].append(row)
+        self._by_id = {r.record_id: r for rows_of_kind in self.rows.values() for r in rows_of_kind}
+        self._document = functools.lru_cache(maxsize=cached_documents)(lambda doc_id: _Document(load(doc_id)))
 
     @classmethod
     def build(
         cls, documents: dict[str, DocumentMeta], paragraphs: Iterable[Paragraph],
-        cache: dict[tuple[str, str], tuple[list, list, list]] | None = None,
+        cache: dict[tuple[str, str], tuple[list[RecordRow], Records | None]] | None = None,
         files: RegisterFiles | None = None,
     ) -> Register:
-        """Records of every document. `cache` maps (doc_id, content hash) to a document's records
-        from an earlier build, so a reload after an ingest extracts only the new documents (it is
-        updated in place and keeps only the documents given); `files` keeps them across processes."""
+        """The register of every document. `cache` maps (doc_id, content hash) to a document's rows
+        from an earlier build (and its records where no file keeps them), so a reload after an
+        ingest reads only the new documents (it is updated in place and keeps only the documents
+        given); `files` keeps the records across processes."""
         started = time.perf_counter()
         by_doc: dict[str, list[Paragraph]] = {}
         for p in paragraphs:
             by_doc.setdefault(p.doc_id, []).append(p)
         cache = {} if cache is None else cache
-        kept: dict[tuple[str, str], tuple[list, list, list]] = {}
-        decisions, assignments, targets = [], [], []
-        for doc_id, ps in sorted(by_doc.items()):
-            meta = documents[doc_id]
-            key = (doc_id, meta.content_hash)
-            if key not in cache and files is not None:
-                saved = files.load(*key)
-                if saved is not None:
-                    cache[key] = saved
-            if key not in cache:
-                cache[key] = extract_records(meta, ps)
+        kept: dict[tuple[str, str], tuple[list[RecordRow], Records | None]] = {}
+        keeps_files = files is not None and files.folder is not None
+
+        def read(key: tuple[str, str]) -> Records:
+            saved = files.load(*key) if files is not None else None
+            if saved is None:
+                saved = extract_records(documents[key[0]], by_doc.get(key[0], []))
                 if files is not None:
-                    files.save(*key, cache[key])
+                    files.save(*key, saved)
+            return saved
+
+        for doc_id in sorted(by_doc):
+            key = (doc_id, documents[doc_id].content_hash)
+            if key not in cache:
+                records = read(key)
+                cache[key] = (rows_of(records), None if keeps_files else records)
             kept[key] = cache[key]
-            decisions += kept[key][0]
-            assignments += kept[key][1]
-            targets += kept[key][2]
         cache.clear()
         cache.update(kept)
         if files is not None:
             files.prune(set(kept))
-        logger.info(
-            "register: %d decisions, %d assignments, %d targets in %.0f ms", len(decisions),
-            len(assignments), len(targets), 1000 * (time.perf_counter() - started),
-        )
-        return cls(decisions, assignments, targets)
+
+        def load(doc_id: str) -> Records:
+            meta = documents.get(doc_id)
+            if meta is None:
+                return [], [], []
+            entry = kept.get((doc_id, meta.content_hash))
+            if entry is not None and entry[1] is not None:
+                return entry[1]
+            return read((doc_id, meta.content_hash))
+
+        register = cls((row for rows, _ in kept.values() for row in rows), load)
+        logger.info("register: %s in %.0f ms", ", ".join(f"{len(v)} {k}" for k, v in register.rows.items()),
+                    1000 * (time.perf_counter() - started))
+        return register
+
+    def records(self, rows: Iterable[RecordRow]) -> list[Record]:
+        """The full records of `rows`, in their order."""
+        found = []
+        for row in rows:
+            record = self._document(row.doc_id).by_id.get(row.record_id)
+            if record is not None:
+                found.append(record)
+        return found
+
+    @property
+    def decisions(self) -> list[DecisionRecord]:
+        """Every decision, loaded (tests and tools; the API pages rows instead)."""
+        return self.records(self.rows["decision"])  # type: ignore[return-value]
+
+    @property
+    def assignments(self) -> list[AssignmentRecord]:
+        return self.records(self.rows["assignment"])  # type: ignore[return-value]
+
+    @property
+    def targets(self) -> list[TargetRecord]:
+        return self.records(self.rows["target"])  # type: ignore[return-value]
 
     def get(self, record_id: str) -> Record | None:
-        return self._by_id.get(record_id)
+        row = self._by_id.get(record_id)
+        return self._document(row.doc_id).by_id.get(record_id) if row else None
 
     def record_for_paragraph(self, paragraph_id: str) -> Record | None:
-        return self._by_paragraph.get(paragraph_id)
+        """The record a paragraph belongs to (a § for decisions; an assignment's own paragraphs)."""
+        try:
+            doc_id = parse_paragraph_id(paragraph_id)[0]
+        except ValueError:
+            return None
+        return self._document(doc_id).by_paragraph.get(paragraph_id)
 
     def decision_for(self, doc_id: str, number: str) -> DecisionRecord | None:
-        return self._by_number.get((doc_id, number))
+        return self._document(doc_id).by_number.get(number)
 
-    def _matches(self, record: Record, query: RegisterQuery) -> bool:
-        if not (_in(record.organisation, query.organisation) and _in(record.body, query.body)):
+    @staticmethod
+    def _matches(row: RecordRow, query: RegisterQuery) -> bool:
+        if not (_in(row.organisation, query.organisation) and _in(row.body, query.body)):
             return False
-        if not _date_ok(record.date, query.date_from, query.date_to):
+        if not _date_ok(row.date, query.date_from, query.date_to):
             return False
-        if query.q:
-            text = self._text.get(record.record_id)
-            if text is None:
-                text = self._text[record.record_id] = record_text(record)
-            if not all(word in text for word in query.q.casefold().split()):
+        if query.q and not all(word in row.text for word in query.q.casefold().split()):
+            return False
+        if row.kind == "decision":
+            if query.has_vote is not None and row.has_vote != query.has_vote:
                 return False
-        if isinstance(record, DecisionRecord):
-            if query.has_vote is not None and bool(record.votes) != query.has_vote:
+            if query.has_reservation is not None and row.has_reservation != query.has_reservation:
                 return False
-            if query.has_reservation is not None and bool(record.reservations) != query.has_reservation:
+            if query.party and not row.parties & {p.casefold() for p in query.party}:
                 return False
-            if query.party and not {p.casefold() for p in parties(record)} & {p.casefold() for p in query.party}:
-                return False
-        if isinstance(record, AssignmentRecord) and (query.due_from or query.due_to):
-            if not any(_date_ok(d.date, query.due_from, query.due_to) for d in record.deadlines):
+        if row.kind == "assignment" and (query.due_from or query.due_to):
+            if not any(_date_ok(d, query.due_from, query.due_to) for d in row.due):
                 return False
         return True
 
-    def select(self, records: list[Record], query: RegisterQuery, allowed: set[str] | None) -> list[Record]:
-        """Records passing the filters whose document the caller may see (None = all)."""
+    def select(self, kind: str, query: RegisterQuery, allowed: set[str] | None) -> list[RecordRow]:
+        """Rows of `kind` passing the filters whose document the caller may see (None = all)."""
         return [
-            r for r in records
+            r for r in self.rows[kind]
             if (allowed is None or r.doc_id in allowed) and self._matches(r, query)
         ]
 

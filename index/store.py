@@ -115,7 +115,7 @@ class ParagraphIndex:
             if settings.embedding_cache else None
         )
         self.segments = SegmentStore(settings.data_dir / "segments" / settings.collection)
-        self._register_cache: dict = {}  # (doc_id, content hash) -> that document's register records
+        self._register_cache: dict = {}  # (doc_id, content hash) -> that document's register rows (and records without files)
         self._register_files = RegisterFiles(self.segments.folder / "register" if self.segments.folder else None)
         self._own_generation = -1  # the last generation this process wrote
         self._lock = threading.RLock()

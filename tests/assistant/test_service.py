@@ -43,9 +43,14 @@ def test_documents_and_paragraphs_follow_the_labels(labelled: Paragraf):
 
 def test_register_records_follow_the_labels_of_their_document(labelled: Paragraf):
     public, everyone = frozenset({"public"}), frozenset({"public", "internal"})
-    hidden = [r for r in labelled.records("decision", RegisterQuery(), everyone) if r.doc_id == INTERNAL]
+    total, every = labelled.records("decision", RegisterQuery(), everyone)
+    hidden = [r for r in every if r.doc_id == INTERNAL]
     assert hidden, "the internal protocol has decision records"
-    assert all(r.doc_id != INTERNAL for r in labelled.records("decision", RegisterQuery(), public))
+    assert total == len(every)
+    visible_total, visible = labelled.records("decision", RegisterQuery(), public)
+    assert visible_total == total - len(hidden) and all(r.doc_id != INTERNAL for r in visible)
+    # a page of the selection: its records in the same order as the whole list
+    assert labelled.records("decision", RegisterQuery(), everyone, offset=2, limit=3) == (total, every[2:5])
     record_id = hidden[0].record_id
     with pytest.raises(Hidden):
         labelled.record(record_id, "decision", public)

@@ -99,3 +99,38 @@ def test_every_writer_saves_the_register_records_not_only_ingest(app: Paragraf, 
     saved = app.index._register_files.load(parsed.meta.doc_id, parsed.meta.content_hash)
     assert saved is not None and any(saved)
     assert app.index.snapshot().register is None
+
+
+def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
+    app: Paragraf, tmp_path: Path, monkeypatch
+):
+    """Memory at archive scale: a built register holds one small row per record; full records are
+    read from the saved file of the one document a page, a lookup or an answer needs."""
+    from index.register import RegisterFiles, RegisterQuery
+
+    ingest_paths([_copy_seeds(tmp_path / "a", ["000", "001", "004"])], app.index)
+    loads: list[str] = []
+    real = RegisterFiles.load
+
+    def counting(self, doc_id, content_hash):
+        loads.append(doc_id)
+        return real(self, doc_id, content_hash)
+
+    monkeypatch.setattr(RegisterFiles, "load", counting)
+    fresh = Paragraf(app.settings, embedder=app.embedder)
+    register = fresh.index.register()
+    assert len(loads) == 3  # the build reads each document once, for its rows
+    loads.clear()
+    rows = register.select("decision", RegisterQuery(), None)
+    assert rows and loads == []  # filtering needs no record
+    assert not hasattr(rows[0], "decision_points")
+    total, page = fresh.records("decision", RegisterQuery(), None, offset=0, limit=1)
+    assert total == len(rows) and [r.record_id for r in page] == [rows[0].record_id]
+    assert loads == [rows[0].doc_id]  # the page's document only
+    assert register.get(rows[0].record_id) == page[0] and loads == [rows[0].doc_id]  # kept for the next ask
+    # a paragraph's record comes from its own document
+    pid = page[0].paragraph_ids[0]
+    assert register.record_for_paragraph(pid) == page[0]
+    # free text and the flags filter rows as they did records
+    word = page[0].title.split()[0]
+    assert rows[0] in register.select("decision", RegisterQuery(q=word.upper()), None)
