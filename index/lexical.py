@@ -87,7 +87,9 @@ class BM25:
         lengths = np.bincount(rows, weights=tf, minlength=n) if n else np.zeros(0)
         avg = float(lengths.mean()) if n else 0.0
         norm = self.k1 * (1 - self.b + self.b * lengths[rows] / (avg or 1))
-        weights = tf * (self.k1 + 1) / (tf + norm) if len(tf) else tf
+        # float32: half the bytes a query touches in the memory-mapped index, and ranks the same
+        # (relative error 6e-8, far below the score gaps BM25 ranks by; scores sum in float64)
+        weights = (tf * (self.k1 + 1) / (tf + norm) if len(tf) else tf).astype(np.float32)
         matrix = sparse.csc_matrix((weights, (rows, counts.cols)), shape=(n, len(counts.terms)))
         self.load_arrays(counts.terms, matrix.data, matrix.indices, matrix.indptr, n)
 

@@ -68,8 +68,13 @@ def test_sparse_bm25_equals_the_textbook_formula():
                 expected[i] = score
         want = sorted(expected.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[:25]
         got = bm25.search(query, 25)
-        assert [d for d, _ in got] == [d for d, _ in want]
-        assert all(abs(a - b) < 1e-9 for (_, a), (_, b) in zip(got, want))
+        # weights are stored as float32: each score within 1e-6 of the formula, the same scores
+        # down the list, and only documents whose scores differ by less than that may swap
+        assert len(got) == len(want)
+        assert all(abs(score - expected[d]) < 1e-6 for d, score in got)
+        assert all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(got, want))
+        swapped = [(g, w) for (g, _), (w, _) in zip(got, want) if g != w]
+        assert all(abs(expected[g] - expected[w]) < 1e-6 for g, w in swapped)
 
 
 def test_stemming_from_many_threads_gives_the_same_stems_as_one_thread():
