@@ -14,6 +14,7 @@ import csv
 import functools
 import hashlib
 import io
+import json
 import logging
 import re
 import time
@@ -64,7 +65,10 @@ class _SavedRecords(BaseModel):
 
 
 class RegisterFiles:
-    """Saved register records, one JSON file per document version, in `folder` (None: nothing saved)."""
+    """Saved register records, one JSON file per document version, in `folder` (None: nothing
+    saved), and beside each its rows (`RecordRow`), which is all a new process's register reads."""
+
+    ROW_FORMAT = 1  # bump when RecordRow or record_text changes
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
@@ -75,6 +79,9 @@ class RegisterFiles:
         key = hashlib.sha1(doc_id.encode("utf-8")).hexdigest()[:16]
         return self.folder / f"{key}-{content_hash[:16]}-{self.version}.json"
 
+    def rows_path(self, doc_id: str, content_hash: str) -> Path:
+        return self.path(doc_id, content_hash).with_suffix(f".rows{self.ROW_FORMAT}.json")
+
     def load(self, doc_id: str, content_hash: str) -> Records | None:
         if self.folder is None:
             return None
@@ -84,12 +91,22 @@ class RegisterFiles:
             return None
         return saved.decisions, saved.assignments, saved.targets
 
+    def load_rows(self, doc_id: str, content_hash: str) -> list[RecordRow] | None:
+        if self.folder is None:
+            return None
+        try:
+            return [RecordRow.from_json(values) for values in json.loads(self.rows_path(doc_id, content_hash).read_bytes())]
+        except (OSError, ValueError, TypeError):
+            return None
+
     def save(self, doc_id: str, content_hash: str, records: Records) -> None:
         if self.folder is None:
             return
         data = _SavedRecords(decisions=records[0], assignments=records[1], targets=records[2]).model_dump_json().encode()
-        try:
+        rows = json.dumps([row.to_json() for row in rows_of(records)], ensure_ascii=False).encode()
+        try:  # the records first: rows without their records would send a page to the extractor
             _atomic(self.path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(data))
+            _atomic(self.rows_path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(rows))
         except OSError as exc:  # a read-only data folder: extract again next time
             logger.warning("register records of %s not saved: %s", doc_id, exc)
 
@@ -97,7 +114,7 @@ class RegisterFiles:
         """Delete saved records of document versions not in `keep` (and of older code)."""
         if self.folder is None or not self.folder.is_dir():
             return
-        wanted = {self.path(d, h).name for d, h in keep}
+        wanted = {p.name for d, h in keep for p in (self.path(d, h), self.rows_path(d, h))}
         for path in self.folder.glob("*.json"):
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
@@ -189,6 +206,16 @@ class RecordRow:
     parties: frozenset[str] = frozenset()  # casefolded
     due: tuple[str, ...] = ()  # an assignment's deadlines
 
+    def to_json(self) -> list:
+        return [self.record_id, self.kind, self.doc_id, self.organisation, self.body, self.date, self.number,
+                self.text, self.has_vote, self.has_reservation, sorted(self.parties), list(self.due)]
+
+    @classmethod
+    def from_json(cls, values: list) -> RecordRow:
+        record_id, kind, doc_id, organisation, body, date_, number, text, vote, reservation, parties_, due = values
+        return cls(record_id, kind, doc_id, organisation, body, date_, number, text, vote, reservation,
+                   frozenset(parties_), tuple(due))
+
     @classmethod
     def of(cls, record: Record) -> RecordRow:
         decision = record if isinstance(record, DecisionRecord) else None
@@ -267,8 +294,12 @@ class Register:
         for doc_id in sorted(by_doc):
             key = (doc_id, documents[doc_id].content_hash)
             if key not in cache:
-                records = read(key)
-                cache[key] = (rows_of(records), None if keeps_files else records)
+                rows = files.load_rows(*key) if files is not None else None
+                if rows is not None:
+                    cache[key] = (rows, None)
+                else:
+                    records = read(key)
+                    cache[key] = (rows_of(records), None if keeps_files else records)
             kept[key] = cache[key]
         cache.clear()
         cache.update(kept)

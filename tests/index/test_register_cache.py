@@ -44,7 +44,7 @@ def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_pat
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)  # ingest saves the records
     before = app.index.register()
     saved = sorted(p.name for p in app.index._register_files.folder.glob("*.json"))
-    assert len(saved) == 2
+    assert len(saved) == 4  # records and rows of each document
 
     def refuse(meta, paragraphs):
         raise AssertionError(f"extracted {meta.doc_id} again")
@@ -62,7 +62,7 @@ def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_pat
     # a deleted document's saved records go with it
     assert changed.index.delete_document("004_f85ab3a437c3689b")
     changed.index.register()
-    assert len(list(changed.index._register_files.folder.glob("*.json"))) == 1
+    assert len(list(changed.index._register_files.folder.glob("*.json"))) == 2
 
 
 def test_ingest_saves_only_the_batch_records_and_they_match_the_stored_paragraphs(
@@ -106,7 +106,7 @@ def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
 ):
     """Memory at archive scale: a built register holds one small row per record; full records are
     read from the saved file of the one document a page, a lookup or an answer needs."""
-    from index.register import RegisterFiles, RegisterQuery
+    from index.register import RegisterFiles, RegisterQuery, rows_of
 
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "001", "004"])], app.index)
     loads: list[str] = []
@@ -119,7 +119,18 @@ def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
     monkeypatch.setattr(RegisterFiles, "load", counting)
     fresh = Paragraf(app.settings, embedder=app.embedder)
     register = fresh.index.register()
-    assert len(loads) == 3  # the build reads each document once, for its rows
+    assert loads == []  # the build reads the saved rows, not the records
+    # the saved rows are those of the saved records
+    files = fresh.index._register_files
+    for meta in fresh.index.snapshot().documents.values():
+        saved = files.load(meta.doc_id, meta.content_hash)
+        assert saved is not None
+        assert files.load_rows(meta.doc_id, meta.content_hash) == rows_of(saved)
+    # without its rows file a document's rows come from its records (and no extraction)
+    meta = next(iter(fresh.index.snapshot().documents.values()))
+    files.rows_path(meta.doc_id, meta.content_hash).unlink()
+    again = Paragraf(app.settings, embedder=app.embedder).index.register()
+    assert sorted(again.rows["decision"], key=str) == sorted(register.rows["decision"], key=str)
     loads.clear()
     rows = register.select("decision", RegisterQuery(), None)
     assert rows and loads == []  # filtering needs no record
