@@ -103,12 +103,21 @@ class RegisterFiles:
         if self.folder is None:
             return
         data = _SavedRecords(decisions=records[0], assignments=records[1], targets=records[2]).model_dump_json().encode()
-        rows = json.dumps([row.to_json() for row in rows_of(records)], ensure_ascii=False).encode()
         try:  # the records first: rows without their records would send a page to the extractor
             _atomic(self.path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(data))
-            _atomic(self.rows_path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(rows))
         except OSError as exc:  # a read-only data folder: extract again next time
             logger.warning("register records of %s not saved: %s", doc_id, exc)
+            return
+        self.save_rows(doc_id, content_hash, rows_of(records))
+
+    def save_rows(self, doc_id: str, content_hash: str, rows: list[RecordRow]) -> None:
+        if self.folder is None:
+            return
+        data = json.dumps([row.to_json() for row in rows], ensure_ascii=False).encode()
+        try:
+            _atomic(self.rows_path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(data))
+        except OSError as exc:
+            logger.warning("register rows of %s not saved: %s", doc_id, exc)
 
     def prune(self, keep: set[tuple[str, str]]) -> None:
         """Delete saved records of document versions not in `keep` (and of older code)."""
@@ -283,13 +292,15 @@ class Register:
         kept: dict[tuple[str, str], tuple[list[RecordRow], Records | None]] = {}
         keeps_files = files is not None and files.folder is not None
 
-        def read(key: tuple[str, str]) -> Records:
+        def read(key: tuple[str, str]) -> tuple[Records, bool]:
+            """A document's records, and whether they were extracted (and saved, rows too) now."""
             saved = files.load(*key) if files is not None else None
-            if saved is None:
-                saved = extract_records(documents[key[0]], by_doc.get(key[0], []))
-                if files is not None:
-                    files.save(*key, saved)
-            return saved
+            if saved is not None:
+                return saved, False
+            extracted = extract_records(documents[key[0]], by_doc.get(key[0], []))
+            if files is not None:
+                files.save(*key, extracted)
+            return extracted, True
 
         for doc_id in sorted(by_doc):
             key = (doc_id, documents[doc_id].content_hash)
@@ -298,8 +309,10 @@ class Register:
                 if rows is not None:
                     cache[key] = (rows, None)
                 else:
-                    records = read(key)
+                    records, extracted = read(key)
                     cache[key] = (rows_of(records), None if keeps_files else records)
+                    if files is not None and not extracted:  # records saved by code before the rows files
+                        files.save_rows(*key, cache[key][0])
             kept[key] = cache[key]
         cache.clear()
         cache.update(kept)
@@ -313,7 +326,7 @@ class Register:
             entry = kept.get((doc_id, meta.content_hash))
             if entry is not None and entry[1] is not None:
                 return entry[1]
-            return read((doc_id, meta.content_hash))
+            return read((doc_id, meta.content_hash))[0]
 
         register = cls((row for rows, _ in kept.values() for row in rows), load)
         logger.info("register: %s in %.0f ms", ", ".join(f"{len(v)} {k}" for k, v in register.rows.items()),

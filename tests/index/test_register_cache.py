@@ -131,6 +131,7 @@ def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
     files.rows_path(meta.doc_id, meta.content_hash).unlink()
     again = Paragraf(app.settings, embedder=app.embedder).index.register()
     assert sorted(again.rows["decision"], key=str) == sorted(register.rows["decision"], key=str)
+    assert files.rows_path(meta.doc_id, meta.content_hash).exists()  # written again for the next process
     loads.clear()
     rows = register.select("decision", RegisterQuery(), None)
     assert rows and loads == []  # filtering needs no record
