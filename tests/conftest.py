@@ -80,6 +80,25 @@ def wait_for_job(client, job: dict, headers: dict, timeout_s: float = 120.0) -> 
 
 
 @pytest.fixture
+def spy(monkeypatch):
+    """`spy(owner, name)`: the argument tuples of every later call of `owner.name`, which still runs
+    (for a function set on a class, the instance comes first)."""
+
+    def install(owner, name: str) -> list[tuple]:
+        calls: list[tuple] = []
+        real = getattr(owner, name)
+
+        def wrapper(*args, **kwargs):
+            calls.append(args)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, wrapper)
+        return calls
+
+    return install
+
+
+@pytest.fixture
 def app(settings: Settings, fake_embedder: FakeEmbedder) -> Paragraf:
     return Paragraf(settings, embedder=fake_embedder)
 

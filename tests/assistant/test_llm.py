@@ -61,20 +61,12 @@ def test_a_failing_model_falls_back_to_the_extractive_answer(seeded_app, fake_ur
     assert r.answer == app.ask(QUESTION, answerer="extractive").answer
 
 
-def test_the_fallback_reuses_the_extractive_answer_already_computed(seeded_app, fake_url, monkeypatch):
+def test_the_fallback_reuses_the_extractive_answer_already_computed(seeded_app, fake_url, spy):
     app = with_model(seeded_app, fake_url, "garbage")
-    quotes = app.answerers["extractive"].quotes
-    calls: list[str] = []
-    real = quotes.answer
-
-    def counting(question, retrieval, threshold):
-        calls.append(question)
-        return real(question, retrieval, threshold)
-
-    monkeypatch.setattr(quotes, "answer", counting)
+    calls = spy(app.answerers["extractive"].quotes, "answer")
     r = app.ask(QUESTION, answerer="llm")
     assert r.answerer == "extractive" and r.dropped_sentences >= 1 and r.citations
-    assert calls == [QUESTION]  # once, for the scope; the fallback did not quote again
+    assert [question for question, *_ in calls] == [QUESTION]  # once, for the scope; the fallback did not quote again
 
 
 def test_the_model_may_abstain(seeded_app, fake_url):

@@ -5,37 +5,28 @@ from ingest.pipeline import ingest_paths
 from tests.index.test_store import _copy_seeds
 
 
-def _count_extractions(monkeypatch) -> list[str]:
-    """The ids of the documents whose decisions are extracted from now on, in order."""
+def _extracted(calls: list[tuple]) -> list[str]:
+    """The ids of the documents whose decisions were extracted, in order (from a spy's calls)."""
+    return [meta.doc_id for meta, _paragraphs in calls]
+
+
+def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp_path: Path, spy):
     import index.register as register
 
-    seen: list[str] = []
-    real = register.extract_decisions
-
-    def counting(meta, paragraphs):
-        seen.append(meta.doc_id)
-        return real(meta, paragraphs)
-
-    monkeypatch.setattr(register, "extract_decisions", counting)
-    return seen
-
-
-def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp_path: Path, monkeypatch):
-
-    seen = _count_extractions(monkeypatch)
+    calls = spy(register, "extract_decisions")
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
     first = app.index.register()
-    assert sorted(seen) == ["000_ee3bcc82b85d44b3", "004_f85ab3a437c3689b"]
+    assert sorted(_extracted(calls)) == ["000_ee3bcc82b85d44b3", "004_f85ab3a437c3689b"]
     ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], app.index)
     second = app.index.register()
-    assert sorted(seen) == ["000_ee3bcc82b85d44b3", "001_a6015617de8c6d97", "004_f85ab3a437c3689b"]
+    assert sorted(_extracted(calls)) == ["000_ee3bcc82b85d44b3", "001_a6015617de8c6d97", "004_f85ab3a437c3689b"]
     assert {r.record_id for r in first.decisions + first.assignments + first.targets} <= {
         r.record_id for r in second.decisions + second.assignments + second.targets
     }
     assert app.index.delete_document("004_f85ab3a437c3689b")
     third = app.index.register()
     assert not any(r.doc_id == "004_f85ab3a437c3689b" for r in third.decisions + third.assignments + third.targets)
-    assert len(seen) == 3
+    assert len(calls) == 3
 
 
 def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_path: Path, monkeypatch):
@@ -66,16 +57,16 @@ def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_pat
 
 
 def test_ingest_saves_only_the_batch_records_and_they_match_the_stored_paragraphs(
-    app: Paragraf, tmp_path: Path, monkeypatch
+    app: Paragraf, tmp_path: Path, spy
 ):
     import index.register as register
 
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)
     app.index.register()
-    seen = _count_extractions(monkeypatch)
+    calls = spy(register, "extract_decisions")
     ingest_paths([_copy_seeds(tmp_path / "b", ["001"])], app.index)
     # the batch extracted its own document, and no reader's register was built for the archive
-    assert seen == ["001_a6015617de8c6d97"]
+    assert _extracted(calls) == ["001_a6015617de8c6d97"]
     assert app.index.snapshot().register is None
     # records extracted from the parsed file equal those of the paragraphs as stored in the index
     snap = app.index.snapshot()
@@ -102,24 +93,17 @@ def test_every_writer_saves_the_register_records_not_only_ingest(app: Paragraf, 
 
 
 def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
-    app: Paragraf, tmp_path: Path, monkeypatch
+    app: Paragraf, tmp_path: Path, spy
 ):
     """Memory at archive scale: a built register holds one small row per record; full records are
     read from the saved file of the one document a page, a lookup or an answer needs."""
     from index.register import RegisterFiles, RegisterQuery, rows_of
 
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "001", "004"])], app.index)
-    loads: list[str] = []
-    real = RegisterFiles.load
-
-    def counting(self, doc_id, content_hash):
-        loads.append(doc_id)
-        return real(self, doc_id, content_hash)
-
-    monkeypatch.setattr(RegisterFiles, "load", counting)
+    calls = spy(RegisterFiles, "load")
     fresh = Paragraf(app.settings, embedder=app.embedder)
     register = fresh.index.register()
-    assert loads == []  # the build reads the saved rows, not the records
+    assert calls == []  # the build reads the saved rows, not the records
     # the saved rows are those of the saved records
     files = fresh.index._register_files
     for meta in fresh.index.snapshot().documents.values():
@@ -132,14 +116,14 @@ def test_the_register_keeps_rows_and_loads_a_document_records_only_when_asked(
     again = Paragraf(app.settings, embedder=app.embedder).index.register()
     assert sorted(again.rows["decision"], key=str) == sorted(register.rows["decision"], key=str)
     assert files.rows_path(meta.doc_id, meta.content_hash).exists()  # written again for the next process
-    loads.clear()
+    calls.clear()
     rows = register.select("decision", RegisterQuery(), None)
-    assert rows and loads == []  # filtering needs no record
+    assert rows and calls == []  # filtering needs no record
     assert not hasattr(rows[0], "decision_points")
     total, page = fresh.records("decision", RegisterQuery(), None, offset=0, limit=1)
     assert total == len(rows) and [r.record_id for r in page] == [rows[0].record_id]
-    assert loads == [rows[0].doc_id]  # the page's document only
-    assert register.get(rows[0].record_id) == page[0] and loads == [rows[0].doc_id]  # kept for the next ask
+    assert [doc_id for _files, doc_id, _hash in calls] == [rows[0].doc_id]  # the page's document only
+    assert register.get(rows[0].record_id) == page[0] and len(calls) == 1  # kept for the next ask
     # a paragraph's record comes from its own document
     pid = page[0].paragraph_ids[0]
     assert register.record_for_paragraph(pid) == page[0]
