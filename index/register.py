@@ -6,6 +6,8 @@ what can be cited, in embedded and server mode alike, and rebuilt whenever the s
 second for 10k paragraphs. Each document version's records are saved beside its lexical segment
 (`RegisterFiles`), keyed by the extraction code's own hash, so a restart, another process or a
 300k-paragraph archive loads them instead of extracting again; a code change re-extracts.
+In memory the register holds one small `RecordRow` per record (saved too, beside the records) for
+the list filters; full records are loaded per document when a page, a lookup or an answer needs them.
 """
 
 from __future__ import annotations
