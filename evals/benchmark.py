@@ -152,14 +152,14 @@ def start_chroma(folder: Path, port: int, log) -> subprocess.Popen:
 
 @contextmanager
 def chroma_server(folder: Path):
-    """`chroma run` on a free loopback port with its data in `folder`; yields (host, port)."""
+    """`chroma run` on a free loopback port with its data in `folder`; yields (host, port, pid)."""
     port = _free_port()
     folder.mkdir(parents=True, exist_ok=True)
     log = open(folder.parent / f"{folder.name}.log", "w")  # noqa: SIM115 - closed below
     proc = None
     try:
         proc = start_chroma(folder, port, log)
-        yield "127.0.0.1", port
+        yield "127.0.0.1", port, proc.pid
     finally:
         if proc is not None:
             proc.terminate()

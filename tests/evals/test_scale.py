@@ -28,3 +28,20 @@ def test_scale_benchmark_builds_serves_and_reports_each_size(tmp_path: Path):
         assert run["disk_mb"] > 0 and run["errors"] == 0 and run["first_register_s"] > 0
     assert runs[1]["decisions"] > 0  # the register request really listed records
     assert "| embedded | 700 |" in done.stdout
+
+
+@pytest.mark.slow
+def test_scale_benchmark_against_chroma_run_reports_both_processes(tmp_path: Path):
+    """With `--chroma-server` the index lives in a real `chroma run`: the run says so, and reports the
+    Chroma server's memory beside the API's (the HNSW index is in the server)."""
+    import subprocess
+
+    out = tmp_path / "scale.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "evals.scale", "--sizes", "150", "--requests", "5", "--corpus", str(SEEDS),
+         "--chroma-server", "--output", str(out)], capture_output=True, text=True, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    (run,) = json.loads(out.read_text())["runs"]
+    assert run["mode"] == "chroma-server" and run["paragraphs"] == 150 and run["errors"] == 0
+    assert run["rss_mb"] > 0 and run["chroma_rss_mb"] > 0
