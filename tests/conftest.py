@@ -140,5 +140,5 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real Chroma server (`chroma run`, from the chromadb wheel) on loopback."""
     from evals.benchmark import chroma_server as run_chroma
 
-    with run_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as address:
-        yield address
+    with run_chroma(tmp_path_factory.mktemp("chroma-server") / "data") as (host, port, _pid):
+        yield host, port
