@@ -159,7 +159,12 @@ def test_scoped_dense_search_equals_chromas_filtered_query_for_broad_and_narrow_
     for scope in ({docs[0]}, set(docs[1:]), set(docs)):  # narrow (filtered), broad (cut afterwards), all
         got = app.index.dense_search(vector, 8, scope)
         want = app.index._dense_query(vector, 8, {"doc_id": {"$in": sorted(scope)}})
-        assert [pid for pid, _ in got] == [pid for pid, _ in want]
+        # The same scores rank by rank, and the same paragraphs above the last score: which of
+        # several equally scored paragraphs (identical texts) fill the last places depends on what
+        # HNSW returned to each query, since a filtered query returns only k.
+        assert len(got) == len(want) and all(abs(a - b) < 1e-6 for (_, a), (_, b) in zip(got, want))
+        last = want[-1][1]
+        assert [pid for pid, score in got if score > last + 1e-6] == [pid for pid, score in want if score > last + 1e-6]
         assert got and all(pid.split(":")[0] in scope for pid, _ in got)
     assert app.index.dense_search(vector, 8, set()) == []
 
