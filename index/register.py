@@ -101,16 +101,19 @@ class RegisterFiles:
         except (OSError, ValueError, TypeError):
             return None
 
-    def save(self, doc_id: str, content_hash: str, records: Records) -> None:
+    def save(self, doc_id: str, content_hash: str, records: Records) -> list[RecordRow]:
+        """Save `records` and their rows; returns the rows (computed once for both uses)."""
+        rows = rows_of(records)
         if self.folder is None:
-            return
+            return rows
         data = _SavedRecords(decisions=records[0], assignments=records[1], targets=records[2]).model_dump_json().encode()
         try:  # the records first: rows without their records would send a page to the extractor
             _atomic(self.path(doc_id, content_hash), lambda tmp: Path(tmp).write_bytes(data))
         except OSError as exc:  # a read-only data folder: extract again next time
             logger.warning("register records of %s not saved: %s", doc_id, exc)
-            return
-        self.save_rows(doc_id, content_hash, rows_of(records))
+            return rows
+        self.save_rows(doc_id, content_hash, rows)
+        return rows
 
     def save_rows(self, doc_id: str, content_hash: str, rows: list[RecordRow]) -> None:
         if self.folder is None:
@@ -248,14 +251,15 @@ class _Document:
     """One document's records, with the lookups answers need."""
 
     records: Records
-    by_id: dict[str, Record] = field(default_factory=dict)
-    by_paragraph: dict[str, Record] = field(default_factory=dict)
-    by_number: dict[str, DecisionRecord] = field(default_factory=dict)
+    by_id: dict[str, Record] = field(init=False)
+    by_paragraph: dict[str, Record] = field(init=False)
+    by_number: dict[str, DecisionRecord] = field(init=False)
 
     def __post_init__(self) -> None:
         decisions, assignments, targets = self.records
         every: list[Record] = [*decisions, *assignments, *targets]
         self.by_id = {r.record_id: r for r in every}
+        self.by_paragraph = {}
         ordered: list[Record] = [*assignments, *decisions]
         for record in ordered:  # a § wins over an assignment stated in it
             for pid in record.paragraph_ids:
@@ -294,15 +298,14 @@ class Register:
         kept: dict[tuple[str, str], tuple[list[RecordRow], Records | None]] = {}
         keeps_files = files is not None and files.folder is not None
 
-        def read(key: tuple[str, str]) -> tuple[Records, bool]:
-            """A document's records, and whether they were extracted (and saved, rows too) now."""
+        def read(key: tuple[str, str]) -> tuple[Records, list[RecordRow] | None]:
+            """A document's records, and their rows when they were extracted (and saved) now."""
             saved = files.load(*key) if files is not None else None
             if saved is not None:
-                return saved, False
+                return saved, None
             extracted = extract_records(documents[key[0]], by_doc.get(key[0], []))
-            if files is not None:
-                files.save(*key, extracted)
-            return extracted, True
+            rows = files.save(*key, extracted) if files is not None else rows_of(extracted)
+            return extracted, rows
 
         for doc_id in sorted(by_doc):
             key = (doc_id, documents[doc_id].content_hash)
@@ -311,9 +314,9 @@ class Register:
                 if rows is not None:
                     cache[key] = (rows, None)
                 else:
-                    records, extracted = read(key)
-                    cache[key] = (rows_of(records), None if keeps_files else records)
-                    if files is not None and not extracted:  # records saved by code before the rows files
+                    records, fresh_rows = read(key)
+                    cache[key] = (fresh_rows or rows_of(records), None if keeps_files else records)
+                    if files is not None and fresh_rows is None:  # records saved by code before the rows files
                         files.save_rows(*key, cache[key][0])
             kept[key] = cache[key]
         cache.clear()

@@ -29,7 +29,7 @@ def test_the_register_extracts_only_documents_it_has_not_seen(app: Paragraf, tmp
     assert len(calls) == 3
 
 
-def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_path: Path, monkeypatch):
+def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_path: Path, monkeypatch, spy):
     import index.register as register
 
     ingest_paths([_copy_seeds(tmp_path / "a", ["000", "004"])], app.index)  # ingest saves the records
@@ -49,7 +49,9 @@ def test_saved_records_spare_a_new_process_the_extraction(app: Paragraf, tmp_pat
     monkeypatch.setattr(register, "extract_decisions", lambda meta, paragraphs: [])
     changed = Paragraf(app.settings, embedder=app.embedder)
     changed.index._register_files.version = "other-code"
+    rows_made = spy(register, "rows_of")
     assert changed.index.register().decisions == []
+    assert len(rows_made) == 2  # extracted and saved: rows computed once per document, not again for the build
     # a deleted document's saved records go with it
     assert changed.index.delete_document("004_f85ab3a437c3689b")
     changed.index.register()
