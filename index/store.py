@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 # A scope covering at least this share of the paragraphs is searched unfiltered and cut afterwards.
 POST_FILTER_SHARE = 0.2
+# A dense query fetches this many beyond k, so that paragraphs tied at the k-th place are cut by id.
+TIE_MARGIN = 8
 
 
 class IndexMismatchError(RuntimeError):
@@ -308,7 +310,7 @@ class ParagraphIndex:
         if doc_ids is not None and all(d in doc_ids for d in snap.documents):
             doc_ids = None  # the scope is everything
         if doc_ids is None:
-            return self._dense_query(query_vector, min(top_k, count), None)
+            return self._dense_query(query_vector, min(top_k, count), None, count)
         scoped = sum(end - start for d in doc_ids for start, end in [snap.rows.get(d, (0, 0))])
         if scoped == 0:
             return []
@@ -316,18 +318,26 @@ class ParagraphIndex:
         if share >= POST_FILTER_SHARE:
             depth = min(count, int(top_k / share * 2) + top_k)
             found = [
-                r for r in self._dense_query(query_vector, depth, None) if parse_paragraph_id(r[0])[0] in doc_ids
+                r for r in self._dense_query(query_vector, depth, None, count) if parse_paragraph_id(r[0])[0] in doc_ids
             ]
             if len(found) >= min(top_k, scoped) or depth >= count:
                 return found[:top_k]
-        return self._dense_query(query_vector, min(top_k, scoped), {"doc_id": {"$in": sorted(doc_ids)}})
+        return self._dense_query(query_vector, min(top_k, scoped), {"doc_id": {"$in": sorted(doc_ids)}}, scoped)
 
-    def _dense_query(self, query_vector: np.ndarray, k: int, where: dict | None) -> list[tuple[str, float]]:
+    def _dense_query(
+        self, query_vector: np.ndarray, k: int, where: dict | None, available: int
+    ) -> list[tuple[str, float]]:
+        """The best `k` of the `available` paragraphs `where` selects. Equal scores (duplicate
+        paragraphs) rank in id order, also at the k-th place: HNSW returns ties in no fixed order,
+        so a few more than `k` are fetched and the cut is made here, and a run ranks (and
+        evaluates) the same as the last whichever path (filtered or cut afterwards) searched."""
         import chromadb.errors
+
+        fetch = min(k + TIE_MARGIN, available)
 
         def query():
             return self._collection.query(
-                query_embeddings=[query_vector.tolist()], n_results=k, where=where, include=["distances"],
+                query_embeddings=[query_vector.tolist()], n_results=fetch, where=where, include=["distances"],
             )
 
         def query_or_reopen():
@@ -343,10 +353,8 @@ class ParagraphIndex:
                 return query()
 
         result = self._store(query_or_reopen)
-        # cosine distance = 1 - cos; equal scores (duplicate paragraphs) in id order, since HNSW
-        # returns ties in no fixed order and a run must rank (and evaluate) the same as the last
-        found = [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]
-        return sorted(found, key=lambda r: (-r[1], r[0]))
+        found = [(pid, 1.0 - float(d)) for pid, d in zip(result["ids"][0], result["distances"][0])]  # 1 - cos
+        return sorted(found, key=lambda r: (-r[1], r[0]))[:k]
 
     def lexical_search(
         self, query: str, top_k: int, doc_ids: set[str] | None = None
