@@ -304,13 +304,14 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
     # "Uppdraget ska slutredovisas senast …" anywhere: a deadline of the umbrella assignment
     umbrella_due = [(iso, ev) for q in paragraphs for a, b in sentence_spans(q.text, q.kind)
                     if re.search(r"\buppdrage[tn]\b", q.text[a:b], re.I) for iso, ev in _deadlines_in(q, a, b)]
-    # A directive's measures ("Jordbruksverket ska under 2025 …") are part of its umbrella assignment,
-    # not assignments of their own (labellers disagree on that; the held-out labels do not list them):
-    # they bound the other assignments' scope and give the umbrella their money.
+    # A directive's measures ("Jordbruksverket ska under 2025 …") are assignments of their own, with
+    # their own year and money (evals/gold/REGISTER.md, "Granularity"); the umbrella also lists
+    # every measure's money.
     measure_money = [m for n, f in enumerate(found) if f[4] for m in _measure_money(found, n, paragraphs)]
     records: list[AssignmentRecord] = []
     for n, (i, giver, receiver, task, measure) in enumerate(found):
         if measure:
+            records.append(_measure_record(meta, len(records) + 1, found, n, paragraphs, umbrella_due))
             continue
         p = paragraphs[i]
         nxt = found[n + 1][0] if n + 1 < len(found) else len(paragraphs)
@@ -347,7 +348,7 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             rec.problems.append("Mottagaren av uppdraget framgår inte.")
         rec.partial = bool(rec.problems)
         records.append(rec)
-    umbrella = next((r for r in records if r.giver == found[0][1]), None) if measure_money else None
+    umbrella = next((r for r, f in zip(records, found) if not f[4] and r.giver == found[0][1]), None) if measure_money else None
     if umbrella is not None:
         have = {m.text for m in umbrella.money}
         for m in measure_money:
@@ -355,6 +356,30 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                 have.add(m.text)
                 umbrella.money.append(m)
     return records
+
+
+def _measure_record(
+    meta: DocumentMeta, number: int, found: list[tuple[int, str, str, Cited, bool]], n: int,
+    paragraphs: list[Paragraph], umbrella_due: list[tuple[str, Evidence]],
+) -> AssignmentRecord:
+    """Measure n of a directive: its year ("ska under 2025"), the reporting dates of its own
+    paragraph, the directive's report dates, and its money."""
+    i, giver, receiver, task, _ = found[n]
+    p = paragraphs[i]
+    rec = AssignmentRecord(**_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
+    dates: list[tuple[str, Evidence]] = []
+    year = _TASK_YEAR.search(task.text)
+    if year:
+        dates.append((year["year"], task.source))
+    dates += [d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)]
+    for iso, ev in [*dates, *umbrella_due]:
+        if all(d.date != iso for d in rec.deadlines):
+            rec.deadlines.append(Deadline(date=iso, source=ev))
+    rec.money = _measure_money(found, n, paragraphs)
+    for pid in [p.paragraph_id, *(m.source.paragraph_id for m in rec.money)]:
+        if pid not in rec.paragraph_ids:
+            rec.paragraph_ids.append(pid)
+    return rec
 
 
 def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:

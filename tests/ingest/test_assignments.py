@@ -69,7 +69,7 @@ def test_abbreviation_after_a_list_item_picks_the_receiver():
         "regionstyrelsen och regionala utvecklingsnämnden", "regionstyrelsen och regionala utvecklingsnämnden"]
 
 
-def test_directive_measures_are_part_of_the_umbrella_assignment():
+def test_directive_measures_are_assignments_of_their_own_and_the_umbrella_lists_their_money():
     ps = [
         para(1, "Regeringen ger Statens energimyndighet (Energimyndigheten) och Boverket i uppdrag att genomföra nedan angivna åtgärder.", "Uppdraget"),
         para(2, "Energimyndigheten ska under 2026 ta fram en vägledning om laddplatser.", "1. Vägledning"),
@@ -81,11 +81,22 @@ def test_directive_measures_are_part_of_the_umbrella_assignment():
         para(8, "Energimyndigheten ska senast den 28 februari 2029 lämna en slutredovisning av samtliga åtgärder i uppdraget.", "Redovisning"),
         para(9, "Länsstyrelsen ska bistå med underlag.", "Redovisning"),
     ]
-    (umbrella,) = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    umbrella, *measures = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
     assert umbrella.record_id == "d:u1"
     assert (umbrella.giver, umbrella.receiver) == ("Regeringen", "Statens energimyndighet (Energimyndigheten) och Boverket")
     assert [m.text for m in umbrella.money] == ["2 miljoner kronor", "5 miljoner kronor"]
     assert [d.date for d in umbrella.deadlines] == ["2029-02-28"]  # not the 2019 decision referred to
+    # every paragraph opening "<a receiver> ska …" that is not a reporting duty; not Länsstyrelsen
+    assert [(m.giver, m.receiver, m.task.text[:30]) for m in measures] == [
+        ("Regeringen", "Energimyndigheten", "Energimyndigheten ska under 20"),
+        ("Regeringen", "Energimyndigheten", "Energimyndigheten ska villkora"),
+        ("Regeringen", "Boverket", "Boverket ska under perioden 20"),
+    ]
+    assert [[d.date for d in m.deadlines] for m in measures] == [["2026", "2029-02-28"], ["2029-02-28"], ["2029-02-28"]]
+    # the section's "För åtgärden får …" belongs to its first measure
+    assert [[m.text for m in r.money] for r in measures] == [["2 miljoner kronor"], [], ["5 miljoner kronor"]]
+    assert measures[0].paragraph_ids == ["d:p2", "d:p4"] and measures[0].money[0].source.paragraph_id == "d:p4"
+    assert [m.record_id for m in measures] == ["d:u2", "d:u3", "d:u4"]
 
 
 def test_dates_of_a_status_table_are_not_deadlines():
