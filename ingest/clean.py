@@ -7,7 +7,9 @@ Works on lines tagged with their page number, so that later stages keep page pro
   "Justerandes signatur", "3 (23)", "Protokoll nr 10 / Sammanträdesdatum: …");
 * words hyphenated across line breaks, also across blank lines ("budgetra-\\n\\nmarna"), while
   real hyphens survive ("hälso- och sjukvårdsnämnden", "2022-2024", "Ewa-May");
-* bullet glyphs (U+F0B7, "•", "–", …) turned into one canonical list marker.
+* bullet glyphs (U+F0B7, "•", "–", …) turned into one canonical list marker;
+* two text columns laid out side by side (`pdftotext -layout` text: "Uppdrag | Uppdragets status
+  och kommentar" tables) read one column after the other instead of line by line across both.
 """
 
 from __future__ import annotations
@@ -173,12 +175,84 @@ def mark_lost_bullets(pages: list[list[str]]) -> list[list[str]]:
     return [[f"{BULLET} {ln.strip()}" if lost.match(ln) else ln for ln in page] for page in pages]
 
 
+_WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]{3,}")
+# A right column starts at least this far in, is shared by this many lines of a page, and those
+# lines' right parts are prose (a word of three letters), not the figures of a numeric table.
+_MIN_COLUMN, _MIN_LINES, _TOLERANCE = 35, 4, 2
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """(column, text) of each run of text separated from the next by three or more spaces."""
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(r"\S.*?(?=\s{3,}|\s*$)", line):
+        out.append((m.start(), m.group(0)))
+    return out
+
+
+def _right_column(lines: list[str]) -> int | None:
+    """The column where a page's second text column starts, when it has one."""
+    starts: Counter[int] = Counter()
+    for ln in lines:
+        segs = _segments(ln)
+        if len(segs) == 2 and segs[1][0] >= _MIN_COLUMN and _WORD.search(segs[1][1]) and _WORD.search(segs[0][1]):
+            starts[segs[1][0]] += 1
+    if not starts:
+        return None
+    column, _ = starts.most_common(1)[0]
+    near = sum(n for c, n in starts.items() if abs(c - column) <= _TOLERANCE)
+    tables = sum(1 for ln in lines if len(_segments(ln)) >= 3)
+    return column if near >= _MIN_LINES and tables < near else None
+
+
+def split_columns(pages: list[list[str]]) -> list[list[str]]:
+    """Read each page's two side-by-side text columns one after the other (`_split_page`)."""
+    out: list[list[str]] = []
+    for lines in pages:
+        column = _right_column(lines)
+        out.append(lines if column is None else _split_page(lines, column - _TOLERANCE))
+    return out
+
+
+def _emit_row(page: list[str], left: list[str], right: list[str]) -> None:
+    if left or right:
+        page.extend([*([""] if page and page[-1].strip() else []), *left, "", *right, ""])
+    left.clear()
+    right.clear()
+
+
+def _split_page(lines: list[str], cut: int) -> list[str]:
+    """Between the first and the last line with text right of `cut`, each line is cut there. A
+    row of the table (left text, then its right-hand comment) ends at a blank line or where the
+    left column starts again after two or more lines with text on the right only; each row gives
+    its left lines, a blank line, its right lines and a blank line, so neither column's sentences
+    are interleaved with the other's."""
+    at_right = [i for i, ln in enumerate(lines) if any(c >= cut for c, _ in _segments(ln))]
+    first, last = at_right[0], at_right[-1]
+    page = lines[:first]
+    left: list[str] = []
+    right: list[str] = []
+    right_only = 0
+    for ln in lines[first:last + 1]:
+        head, tail = ln[:cut].rstrip(), ln[cut:].strip()
+        if len(ln) > cut and ln[cut - 1] != " ":  # a left-hand text runs across the column: not cut
+            head, tail = ln.rstrip(), ""
+        if not ln.strip() or (head.strip() and right_only >= 2):
+            _emit_row(page, left, right)
+        right_only = right_only + 1 if tail and not head.strip() else 0
+        if head.strip():
+            left.append(head)
+        if tail:
+            right.append(tail)
+    _emit_row(page, left, right)
+    return page + lines[last + 1:]
+
+
 def clean_pages(pages: list[str], layout: str = "text") -> list[Line]:
     """Normalise, remove page furniture and hyphenation; return tagged lines (pages are 1-based)."""
     split = [normalize(p).split("\n") for p in pages]
     split = strip_page_furniture(split)
     if layout == "text":
-        split = mark_lost_bullets(split)
+        split = mark_lost_bullets(split_columns(split))
     lines = [
         Line(page_no, canonical_bullets(ln.rstrip()))
         for page_no, page_lines in enumerate(split, start=1)

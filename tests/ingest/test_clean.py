@@ -5,6 +5,7 @@ from ingest.clean import (
     dehyphenate,
     is_bullet,
     mark_lost_bullets,
+    split_columns,
     strip_bullet,
     strip_page_furniture,
 )
@@ -71,3 +72,50 @@ def test_lost_bullet_glyphs_are_recovered_from_indentation():
 def test_clean_pages_tags_page_numbers_and_normalises():
     lines = clean_pages(["Första\u00a0sidan med mjuk\u00adbindestreck", "Andra sidan"])
     assert [(ln.page, ln.text) for ln in lines] == [(1, "Första sidan med mjukbindestreck"), (2, "Andra sidan")]
+
+
+# A `pdftotext -layout` page: an assignment table whose status column stands beside the task.
+_STATUS_TABLE = [
+    "6.1       Redovisning av uppdrag",
+    "            Uppdrag från KF/KS                         Uppdragets status och kommentar",
+    "",
+    "            Alla nämnder och bolagsstyrelser får i        Avslutad",
+    "            uppdrag att analysera sina inköp",
+    "            utifrån stadens spendrapport",
+    "                                                       2025-12-01",
+    "            och ta fram förslag på förbättringar.          Uppdraget återrapporterades till nämnden",
+    "            Uppdragsår                                 på nämndsammanträdet i november och",
+    "            2025                                       avslutades i samband med det.",
+    "                                                       Arbetet fortsätter inom ramen för",
+    "                                                       ordinarie verksamhet.",
+    "            Nämnden för Intraservice får i             Pågår",
+    "            uppdrag att utreda licenserna.             Utredningen redovisas i maj.",
+]
+
+
+def test_side_by_side_columns_are_read_one_after_the_other_row_by_row():
+    (page,) = split_columns([_STATUS_TABLE])
+    text = "\n".join(page)
+    paragraphs = [" ".join(ln.strip() for ln in block.strip().split("\n")) for block in text.split("\n\n") if block.strip()]
+    assert ("Alla nämnder och bolagsstyrelser får i uppdrag att analysera sina inköp utifrån stadens spendrapport "
+            "och ta fram förslag på förbättringar. Uppdragsår 2025") in paragraphs
+    assert ("Avslutad 2025-12-01 Uppdraget återrapporterades till nämnden på nämndsammanträdet i november och "
+            "avslutades i samband med det. Arbetet fortsätter inom ramen för ordinarie verksamhet.") in paragraphs
+    # the next row starts where the left column starts again after the right-only lines
+    assert "Nämnden för Intraservice får i uppdrag att utreda licenserna." in paragraphs
+    assert "Pågår Utredningen redovisas i maj." in paragraphs
+    assert paragraphs[0] == _STATUS_TABLE[0]  # above the table: as it was
+    assert paragraphs[1:3] == ["Uppdrag från KF/KS", "Uppdragets status och kommentar"]
+
+
+def test_numeric_tables_and_single_column_pages_are_left_as_they_are():
+    numbers = [
+        "          Intäkter            1 420,1      1 434,1      -14,0      1 442,7",
+        "          Kostnader          -1 451,4     -1 472,3       20,9     -1 467,1",
+        "          Kommunbidrag          31,3         38,2        -6,9        24,4",
+        "          Resultat               0,0          0,0         0,0         0,0",
+        "          Nettokostnad           0,0          0,0         0,0         0,0",
+    ]
+    prose = ["          Förvaltningen har utvärderat systemet för styrning och uppföljning genom",
+             "          en egenutvärdering enligt stadens rapport och genom egenutvärdering av nämnden."] * 3
+    assert split_columns([numbers, prose]) == [numbers, prose]
