@@ -39,7 +39,12 @@ _MONTHS = {
          "oktober", "november", "december"), 1)
 }
 _GIVEN = re.compile(
-    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+att\b",
+    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
+)
+# "Nämnden uppdras att …", "Förvaltningen ska fortsätta sitt uppdrag att …"
+_CHARGED = re.compile(
+    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:uppdras|ska\s+fortsätta\s+(?:med\s+)?(?:sitt|sina|det)\s+uppdrag(?:et)?)"
+    r"\s+(?:även\s+|också\s+)?att\b"
 )
 _GOVERNMENT = re.compile(
     r"(?P<giver>Regeringen|[A-ZÅÄÖ][\w-]*(?:fullmäktige|styrelsen|nämnden))\s+(?:uppdrar|ger)\s+(?:åt\s+)?"
@@ -245,7 +250,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             a += numbered.end() if numbered else 0
             s = p.text[a:b]
             gov = _GOVERNMENT.search(s)
-            given = _GIVEN.search(s)
+            given = _GIVEN.search(s) or _CHARGED.search(s)
             reported = _REPORTED.search(s)
             task = Cited(text=s.strip(), source=_evidence(p, a, b))
             if gov:

@@ -131,3 +131,15 @@ def test_flattened_assignment_table_pairs_tasks_with_their_bodies():
         ("Beredning för folkhälsa", "Bereda strategi för folkhälsa tillsammans med rådet"),
     ]
     assert all(r.task.source.quote in ps[int(r.task.source.paragraph_id.split(":p")[1]) - 1].text for r in recs)
+
+
+def test_charged_and_continued_assignments_and_a_missing_att():
+    ps = [
+        para(1, "Förvaltningen för Intraservice uppdras att ta fram en utträdesstrategi för IT-produkter."),
+        para(2, "Förvaltningen ska fortsätta sitt uppdrag att minska kostnaderna för IT-licenser."),
+        para(3, "Intraservice får i uppdrag arbeta stöttande gentemot nämnderna."),
+        para(4, "Nämnden har uppdrag inom flera områden och ska fortsätta arbetet."),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Nämnden"), ps)
+    assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [
+        ("Förvaltningen för Intraservice", "d:p1"), ("Förvaltningen", "d:p2"), ("Intraservice", "d:p3")]
