@@ -69,6 +69,12 @@ _SHALL = re.compile(r"(?P<subj>[A-ZÅÄÖ][^.;:]{1,120}?)\s+ska\s+(?:även\s+|oc
 _REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning)\b", re.I)  # in the first 120 characters
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
+# A board's proposal to the council: the assignments in it are given when the council decides.
+_PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktige\s+(?:att\s+)?besluta", re.I)
+# A decision that reports on or closes an earlier assignment ("Redovisning av kommunfullmäktiges uppdrag
+# 2024-02-01 § 26 till …", "Kommunstyrelsens uppdrag 2025-09-24 § 721 … förklaras fullgjort"): not a new one.
+_CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\d{4}-\d\d-\d\d|den\s+\d{1,2}\s+\w+\s+\d{4})"
+                     r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
 _TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b")
 _DECIDED_ON = re.compile(r"\b(?:beslut(?:et)?|skrivelse|dom|protokoll)\s+(?:den\s+)?$", re.I)
@@ -153,6 +159,7 @@ def _receiver_for_item(lead_receiver: str, item: str) -> str:
 def _clean_receiver(text: str) -> str:
     text = re.sub(r"^(\d{1,2}\.\s*|att\s+|och\s+|samt\s+)", "", text.strip())
     text = re.sub(r"^Det är\s+(.+?)\s+som$", r"\1", text)  # "Det är Folkhälsomyndigheten som"
+    text = re.sub(r"^(?:.*\s)?till\s+(.+?)\s+som$", r"\1", text)  # "Ärendet återremitteras till X som"
     text = re.sub(r"\s*\([^)]{1,40}\)$", "", text)  # "Statens jordbruksverk (Jordbruksverket)"
     return text.strip(" ,")
 
@@ -231,12 +238,17 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
     # "följande uppdrag till regionstyrelsen:" governs the list items after it in the same section
     # (footnotes or a page break between them do not end the list; a new section or lead does)
     lead_receiver, lead_section = "", None
+    proposal_section = None  # "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:" (not given here)
     found, in_table = _table_assignments(paragraphs, giver_default)
     for i, p in enumerate(paragraphs):
         if i in in_table:
             continue
         if p.section != lead_section:
             lead_receiver = ""
+        if _PROPOSES.search(p.text):
+            proposal_section = p.section
+        if p.section == proposal_section:
+            continue
         if p.kind == "list_item" and lead_receiver:
             found.append((i, giver_default, _receiver_for_item(lead_receiver, p.text),
                           Cited(text=p.text.strip(), source=_evidence(p)), False))
@@ -260,7 +272,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             elif given:
                 found.append((i, giver_default, _clean_receiver(given["recv"]), task, False))
                 known |= _names_given(given["recv"])
-            elif reported and not _EARLIER.search(s):
+            elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):
                 giver = "kommunfullmäktige" if "fullmäktiges uppdrag" in s else giver_default
                 found.append((i, giver, _clean_receiver(reported["recv"]), task, False))
     if not directive_giver:

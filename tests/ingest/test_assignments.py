@@ -143,3 +143,28 @@ def test_charged_and_continued_assignments_and_a_missing_att():
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Nämnden"), ps)
     assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [
         ("Förvaltningen för Intraservice", "d:p1"), ("Förvaltningen", "d:p2"), ("Intraservice", "d:p3")]
+
+
+def test_a_protocol_decision_that_closes_an_earlier_assignment_is_not_a_new_one():
+    ps = [
+        para(1, "Redovisning av kommunfullmäktiges uppdrag 2024-02-01 § 26 till grundskolenämnden, att utreda "
+                "ansvarsfördelningen, antecknas.", "§ 269 Redovisning av uppdrag"),
+        para(2, "Kommunfullmäktiges uppdrag 2023-01-26 § 35 till miljö- och klimatnämnden att föreslå en plan "
+                "förklaras fullgjort.", "§ 283 Redovisning av uppdrag"),
+        para(3, "Ärendet återremitteras till miljö- och klimatnämnden som får i uppdrag att arbeta fram "
+                "stödindikatorer.", "§ 286 Energiförbrukning"),
+        para(4, "Fullmäktige lämnar uppdrag till trafiknämnden att utreda infartsparkeringar.", "§ 290 Parkering"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
+    assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [
+        ("miljö- och klimatnämnden", "d:p3"), ("trafiknämnden", "d:p4")]
+
+
+def test_a_boards_proposal_to_the_council_gives_no_assignment_yet():
+    ps = [
+        para(1, "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:", "§ 248 Rapport › Beslut"),
+        para(2, "1. Kulturnämnden får i uppdrag att utreda ett system för uppsökande verksamhet.", "§ 248 Rapport › Beslut"),
+        para(3, "Stadsledningskontoret får i uppdrag att sammanställa synpunkterna.", "§ 249 Remiss › Beslut"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunstyrelsen"), ps)
+    assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [("Stadsledningskontoret", "d:p3")]
