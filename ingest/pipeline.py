@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -112,6 +113,28 @@ def _parse_timed(path: Path, visibility: str) -> tuple[ParsedDocument | None, st
         return None, exc.message, exc.detail, time.perf_counter() - t0
 
 
+def _exit_with_parent(parent: int, interval_s: float = 1.0) -> None:
+    """Pool worker initializer: exit when the process that started the pool is gone. A worker holds
+    both ends of its task queue's pipe, so it never sees end-of-file when its parent is killed
+    (kill -9 of an ingest job) and would otherwise wait, and hold its memory, forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval_s)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def parse_pool(workers: int) -> ProcessPoolExecutor:
+    """Parser processes. spawn: the parent holds the embedder's and Chroma's threads, which a
+    forked child must not inherit. Workers exit when the pool's process dies."""
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=_exit_with_parent, initargs=(os.getpid(),),
+    )
+
+
 def parsed_in_order(files: list[Path], visibility: str, workers: int) -> Iterator[tuple[Path, ParsedDocument | IngestError, float]]:
     """(path, parsed document or the IngestError, parse seconds) for each file, in order; with
     workers > 0 parsed in that many processes, at most 2 × workers files ahead of the consumer."""
@@ -120,8 +143,7 @@ def parsed_in_order(files: list[Path], visibility: str, workers: int) -> Iterato
             doc, message, detail, seconds = _parse_timed(path, visibility)
             yield path, doc if doc is not None else IngestError(message, detail), seconds
         return
-    # spawn: the parent holds the embedder's and Chroma's threads, which a forked child must not inherit
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with parse_pool(workers) as pool:
         queue: deque[tuple[Path, Future]] = deque()
         todo = iter(files)
 

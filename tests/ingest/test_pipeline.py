@@ -5,6 +5,9 @@ skipped without stopping the pool; page counts feed the progress bar."""
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+
+import pytest
 
 from assistant.service import Paragraf
 from ingest.pipeline import collect_files, count_pages, ingest_paths, parsed_in_order
@@ -50,3 +53,41 @@ def test_pages_are_counted_cheaply(tmp_path):
     text.write_text("Sida ett\fSida två\fSida tre", encoding="utf-8")
     assert count_pages(text) == 3
     assert count_pages(tmp_path / "saknas.pdf") == 0
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_parser_workers_exit_when_the_ingest_process_is_killed():
+    """kill -9 of an ingest job must not leave its parser processes waiting forever."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, time\n"
+        "from ingest.pipeline import parse_pool\n"
+        "pool = parse_pool(1)\n"
+        "print(pool.submit(os.getpid).result(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    job = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        worker = int(job.stdout.readline())
+        os.kill(worker, 0)  # alive while the job is
+        job.send_signal(signal.SIGKILL)
+        job.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                with open(f"/proc/{worker}/status") as status:
+                    if "\nState:\tZ" in status.read():  # exited, not yet reaped
+                        break
+            except FileNotFoundError:
+                break
+            time.sleep(0.2)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError(f"parser worker {worker} outlived its killed parent by 10 s")
+    finally:
+        job.kill()
