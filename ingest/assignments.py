@@ -311,6 +311,12 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
             if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
 
 
+def _add_deadline(rec: AssignmentRecord, iso: str, ev: Evidence) -> None:
+    """Add a deadline to the record unless it already has that date (the first evidence wins)."""
+    if all(d.date != iso for d in rec.deadlines):
+        rec.deadlines.append(Deadline(date=iso, source=ev))
+
+
 def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[AssignmentRecord]:
     found, seen = [], set()
     for item in _found_assignments(meta, paragraphs):  # a decision repeated in the § is one assignment
@@ -339,25 +345,18 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         if len(found) == 1:
             scope = paragraphs[i:] + paragraphs[:i]
         rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
-        seen_dates: set[str] = set()
-
-        def due(iso: str, ev: Evidence) -> None:  # called only in this iteration
-            if iso not in seen_dates:  # noqa: B023
-                seen_dates.add(iso)  # noqa: B023
-                rec.deadlines.append(Deadline(date=iso, source=ev))  # noqa: B023
-
         year = _TASK_YEAR.search(task.text)
         if year:
-            due(year["year"], task.source)
+            _add_deadline(rec, year["year"], task.source)
         for q in scope:
             for a, b in sentence_spans(q.text, q.kind):
                 for iso, ev in _deadlines_in(q, a, b):
-                    due(iso, ev)
+                    _add_deadline(rec, iso, ev)
             rec.paragraph_ids.append(q.paragraph_id)
         rec.money = _money_in(scope)
         if n == 0 and len(found) > 1:
             for iso, ev in umbrella_due:
-                due(iso, ev)
+                _add_deadline(rec, iso, ev)
         done = _DONE.search(task.text)
         if done:
             rec.status = Cited(text=done.group(1), source=task.source)
@@ -384,14 +383,11 @@ def _measure_record(
     i, giver, receiver, task, _ = found[n]
     p = paragraphs[i]
     rec = AssignmentRecord(**_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
-    dates: list[tuple[str, Evidence]] = []
     year = _TASK_YEAR.search(task.text)
     if year:
-        dates.append((year["year"], task.source))
-    dates += [d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)]
-    for iso, ev in [*dates, *umbrella_due]:
-        if all(d.date != iso for d in rec.deadlines):
-            rec.deadlines.append(Deadline(date=iso, source=ev))
+        _add_deadline(rec, year["year"], task.source)
+    for iso, ev in [*(d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)), *umbrella_due]:
+        _add_deadline(rec, iso, ev)
     rec.money = _measure_money(found, n, paragraphs)
     for pid in [p.paragraph_id, *(m.source.paragraph_id for m in rec.money)]:
         if pid not in rec.paragraph_ids:
