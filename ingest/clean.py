@@ -189,18 +189,18 @@ def _segments(line: str) -> list[tuple[int, str]]:
     return out
 
 
-def _right_column(lines: list[str]) -> int | None:
-    """The column where a page's second text column starts, when it has one."""
+def _right_column(segments: list[list[tuple[int, str]]]) -> int | None:
+    """The column where a page's second text column starts, when it has one (from each line's
+    `_segments`)."""
     starts: Counter[int] = Counter()
-    for ln in lines:
-        segs = _segments(ln)
+    for segs in segments:
         if len(segs) == 2 and segs[1][0] >= _MIN_COLUMN and _WORD.search(segs[1][1]) and _WORD.search(segs[0][1]):
             starts[segs[1][0]] += 1
     if not starts:
         return None
     column, _ = starts.most_common(1)[0]
     near = sum(n for c, n in starts.items() if abs(c - column) <= _TOLERANCE)
-    tables = sum(1 for ln in lines if len(_segments(ln)) >= 3)
+    tables = sum(1 for segs in segments if len(segs) >= 3)
     return column if near >= _MIN_LINES and tables < near else None
 
 
@@ -208,8 +208,9 @@ def split_columns(pages: list[list[str]]) -> list[list[str]]:
     """Read each page's two side-by-side text columns one after the other (`_split_page`)."""
     out: list[list[str]] = []
     for lines in pages:
-        column = _right_column(lines)
-        out.append(lines if column is None else _split_page(lines, column - _TOLERANCE))
+        segments = [_segments(ln) for ln in lines]
+        column = _right_column(segments)
+        out.append(lines if column is None else _split_page(lines, segments, column - _TOLERANCE))
     return out
 
 
@@ -220,13 +221,13 @@ def _emit_row(page: list[str], left: list[str], right: list[str]) -> None:
     right.clear()
 
 
-def _split_page(lines: list[str], cut: int) -> list[str]:
+def _split_page(lines: list[str], segments: list[list[tuple[int, str]]], cut: int) -> list[str]:
     """Between the first and the last line with text right of `cut`, each line is cut there. A
     row of the table (left text, then its right-hand comment) ends at a blank line or where the
     left column starts again after two or more lines with text on the right only; each row gives
     its left lines, a blank line, its right lines and a blank line, so neither column's sentences
     are interleaved with the other's."""
-    at_right = [i for i, ln in enumerate(lines) if any(c >= cut for c, _ in _segments(ln))]
+    at_right = [i for i, segs in enumerate(segments) if any(c >= cut for c, _ in segs)]
     first, last = at_right[0], at_right[-1]
     page = lines[:first]
     left: list[str] = []
