@@ -315,7 +315,7 @@ class Register:
                     cache[key] = (rows, None)
                 else:
                     records, fresh_rows = read(key)
-                    cache[key] = (fresh_rows or rows_of(records), None if keeps_files else records)
+                    cache[key] = (fresh_rows if fresh_rows is not None else rows_of(records), None if keeps_files else records)
                     if files is not None and fresh_rows is None:  # records saved by code before the rows files
                         files.save_rows(*key, cache[key][0])
             kept[key] = cache[key]
