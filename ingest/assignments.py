@@ -339,10 +339,14 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         p = paragraphs[i]
         nxt = found[n + 1][0] if n + 1 < len(found) else len(paragraphs)
         label = section_label(p.section)
-        # Where its deadlines and money may be stated: its own paragraph, then the paragraphs of the
-        # same section up to the next assignment (the whole document when it states only one).
+        # Where its deadlines and money may be stated: in a protocol's §, its own decision point
+        # only (the § goes on with other decisions, a budget's amounts, the reasoning); elsewhere
+        # its own paragraph, then the paragraphs of the same section up to the next assignment (the
+        # whole document when it states only one). evals/gold/REGISTER.md states both rules.
         scope = [paragraphs[i], *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
-        if len(found) == 1:
+        if p.section.startswith("§"):
+            scope = [p]
+        elif len(found) == 1:
             scope = paragraphs[i:] + paragraphs[:i]
         rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         year = _TASK_YEAR.search(task.text)

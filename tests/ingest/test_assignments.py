@@ -168,3 +168,19 @@ def test_a_boards_proposal_to_the_council_gives_no_assignment_yet():
     ]
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunstyrelsen"), ps)
     assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [("Stadsledningskontoret", "d:p3")]
+
+
+def test_a_protocol_assignment_takes_money_and_deadlines_from_its_own_decision_point_only():
+    ps = [
+        para(1, "Idrotts- och föreningsnämnden får i uppdrag att utreda en ny simhall och återrapportera "
+                "senast den 31 december 2026.", "§ 120 Budget 2026 › Beslut"),
+        para(2, "Kommunstyrelsens anslag ökas med 25 mnkr och redovisas senast den 30 juni 2026.",
+             "§ 120 Budget 2026 › Beslut"),
+        para(3, "Kulturnämnden får i uppdrag att inrätta ett kulturstipendium om 200 000 kronor.",
+             "§ 121 Stipendium › Beslut"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
+        ("Idrotts- och föreningsnämnden", ["2026-12-31"], []),
+        ("Kulturnämnden", [], ["200 000 kronor"]),
+    ]
