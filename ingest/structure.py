@@ -31,8 +31,12 @@ PROTOCOL_SUBHEADINGS = {
         "Yttrande till beslutsförslaget", "Bilagor", "Bilaga", "Beslutsgång", "Beslutets motivering",
         "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
         "Dagens sammanträde", "Ajournering", "Ärendets beredning", "Tidigare behandling",
+        "Omröstningsresultat", "Sammanfattning av ärendet", "Beslutet skickas till", "Beslutet expedieras till",
+        "Förvaltningens förslag till beslut", "Beskrivning av ärendet",
     )
 }
+# "Kommunstyrelsens beslut", "Nämndens beslut", "Regionstyrelsens förslag till beslut": a body's decision
+_BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+s (?:beslut|förslag till beslut)$")
 _PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
 # a reference to a paragraph, not the start of one.
@@ -41,8 +45,8 @@ _SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(och|samt|den|i|§)\b")
 # sentence, the rest of the line is the § text, which would otherwise vanish into the heading.
 _TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,}?[a-zåäöé0-9)])\.\s+(?P<text>[A-ZÅÄÖ§].*\S)$")
 _CASE_NUMBER = re.compile(
-    r"(Ärendenummer|Diarienummer|Dnr\.?:?)\s*\S+|\b[A-ZÅÄÖ]{1,5}\s?\d{1,5}-\d{4}\b"
-    r"|\b[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}\b",
+    r"(Ärendenummer|Diarienummer|Dnr\.?:?)\s*(?:[A-ZÅÄÖ]{1,5}\s+(?=\d))?\S+|\b[A-ZÅÄÖ]{1,5}\s?\d{1,5}-\d{4}\b"
+    r"|\b[A-ZÅÄÖ]{2,5}-\d{4}-\d{3,6}\b|\b[A-ZÅÄÖ]{1,5}\s?\d{4}/\d{1,5}(?:[.:-]\d{1,4})?\b",
     re.IGNORECASE,
 )
 _NUMBERED = re.compile(
@@ -133,7 +137,7 @@ def _clean_case_numbers(text: str) -> str:
 
 def _strict_heading(text: str) -> _Heading | None:
     """Headings recognised by their form alone."""
-    if text.rstrip(":").strip().lower() in PROTOCOL_SUBHEADINGS:
+    if text.rstrip(":").strip().lower() in PROTOCOL_SUBHEADINGS or _BODY_DECISION_HEADING.match(text.rstrip(":").strip()):
         return _Heading(2, text.rstrip(":").strip())
     md = _MARKDOWN.match(text)
     if md:

@@ -157,3 +157,17 @@ def test_long_numbered_title_on_its_own_line_is_a_heading():
     assert ps[1].section.startswith("1 Förmedla bidrag för koordinering")
     # a numbered point a "… beslutar:" introduces stays text
     assert "2. Att uppdra åt förvaltningen" in ps[-1].text and ps[-1].section.startswith("10 ")
+
+
+def test_a_bodys_decision_heading_and_a_dnr_with_a_series_on_the_sign_line():
+    paras = parse(
+        "§ 45 Dnr KS 2025/112\nMedborgarbudget för Ekby centrum\n\nKommunstyrelsens beslut\n"
+        "Kommunstyrelsen beslutar att anta förslaget.\n\nReservation\nSverigedemokraterna reserverar sig.\n\n"
+        "Sammanfattning av ärendet\nFörvaltningen har tagit fram ett förslag.\n"
+    )
+    top = "§ 45 Medborgarbudget för Ekby centrum"
+    assert [(p.section, p.text) for p in paras] == [
+        (f"{top} › Kommunstyrelsens beslut", "Kommunstyrelsen beslutar att anta förslaget."),
+        (f"{top} › Reservation", "Sverigedemokraterna reserverar sig."),
+        (f"{top} › Sammanfattning av ärendet", "Förvaltningen har tagit fram ett förslag."),
+    ]
