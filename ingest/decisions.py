@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import pairwise
 
 from core.ids import record_id, reference, section_label
 from core.models import Cited, DecisionRecord, DocumentMeta, Evidence, Paragraph, PersonRef, Stance, Vote
@@ -48,7 +49,10 @@ _DECISION_VERB = re.compile(
     r"\b(\w+(?:as|ås|s)\.|beslutar|beslutade|får i uppdrag|ges i uppdrag|anses besvarad|godkänner|"
     r"antas|antecknas|avslås|bifalls|bifalles|tillstyrks|bordläggs|återremitteras|justerar)\b", re.I
 )
-_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-ZÅÄÖ\"”])")
+_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-ZÅÄÖ\"”]|att\s)")
+_TRAILING_JOIN = re.compile(r"[,;]\s*(?:samt|och)?\s*$")  # "att anta …, samt" / "2. att avsätta …;"
+# Unnumbered att-satser: "att anta riktlinjerna, samt att de gäller från 1 april" (one point each)
+_ATT_CLAUSE = re.compile(r"(?:^|(?<=[,;]\s)|(?<=[,;]\ssamt\s)|(?<=[,;]\soch\s))att\s")
 _FOUND = re.compile(r"finner att (?P<who>.{3,160}?) (?:har )?(?:bifallits|bifalls)", re.I)
 _PERSON = re.compile(
     r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+(?:[a-zåäö]{2,4}\s+)?[A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)"
@@ -57,6 +61,13 @@ _GROUP = re.compile(
     r"\b(?:Ledamöterna|Ledamoten|Representanterna|Representanten|Ersättarna|Gruppen|Partierna)\s+(?:från|för)\s+"
     r"(?P<parties>[A-ZÅÄÖ]{1,3}(?:\s*(?:,|och|samt)\s*[A-ZÅÄÖ]{1,3})*)\b"
 )
+# The parliamentary parties written out in full ("Sverigedemokraterna reserverar sig …")
+PARTY_ABBREVIATIONS = {
+    "socialdemokraterna": "S", "moderaterna": "M", "sverigedemokraterna": "SD", "centerpartiet": "C",
+    "vänsterpartiet": "V", "liberalerna": "L", "kristdemokraterna": "KD", "miljöpartiet": "MP",
+}
+_PARTY_NAME = re.compile(r"\b(" + "|".join(PARTY_ABBREVIATIONS) + r")s?\b", re.I)
+_STANCE_VERB = re.compile(r"\b(?:reserver|deltar|deltog|avstår|avstod|anmäler|anmälde)", re.I)
 _RESERVES = re.compile(r"\breserver(?:ar|ade) (?:sig|de sig)\b", re.I)
 _JAV = re.compile(r"på grund av jäv|\banmäler jäv\b|\bjävig\b|\bpga jäv\b", re.I)
 _NOT_TAKING_PART = re.compile(
@@ -72,6 +83,8 @@ _INLINE_SIDE = re.compile(r"röstar (?P<side>Ja|Nej) \((?P<n>\d+)\)|avstår frå
 _COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röster|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
 _APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)", re.I)
 _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
+# A named vote list in the § itself: "Ja-röster: A (S), B (M)", "Nej (3): C (SD), D (V)", "Avstår (2): …"
+_SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?(?:\s*\((?P<n>\d+)\))?\s*:\s*", re.I)
 _SUMMARY_COUNT = re.compile(r"Antal (?P<side>Ja|Nej|Avstår|Frånv\w*): (?P<n>\d+)")
 _CASE = re.compile(
     r"(?:Ärendenummer|Diarienummer|Dnr\.?:?)\s*(?P<a>[A-ZÅÄÖ]{0,5}[\s-]?\d[\w:/-]*)"
@@ -111,6 +124,11 @@ def _groups(text: str) -> list[str]:
         for party in re.split(r"\s*(?:,|och|samt)\s*", m["parties"]):
             if party and party not in parties:
                 parties.append(party)
+    verb = _STANCE_VERB.search(text)  # the parties before the verb take the stance, not "… till förmån för M:s"
+    for m in _PARTY_NAME.finditer(text[:verb.start()] if verb else text):
+        party = PARTY_ABBREVIATIONS[m.group(1).lower()]
+        if party not in parties:
+            parties.append(party)
     return parties
 
 
@@ -168,7 +186,11 @@ def _decision_paragraphs(group: list[Paragraph]) -> list[Paragraph]:
     return out if any(_DECISION_VERB.search(p.text) for p in out) else []
 
 
-_MID_LEAD = re.compile(r"(?:^|(?<=[.!?]\s))(?:Enligt|På förslag av|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|föreslår)\b)[^.:]{0,160}:\s*")
+_MID_LEAD = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?:(?:Enligt|På förslag av|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|föreslår)\b)[^.:]{0,160}:\s*"
+    # "Kommunstyrelsen beslutar (följande)" / "… föreslår kommunfullmäktige besluta" then att-satser
+    r"|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|besluta|beslutade)(?:\s+följande)?\s+(?=(?:1\.\s+)?att\s))"
+)
 _BARE_LEAD = re.compile(r"\b(beslutar|beslutar att|föreslår att \w+ beslutar)\s*:?\s*$", re.I)
 _FURNITURE = re.compile(r"^(Protokoll|Justering|Justerandes sign\w*|Utdragsbestyrkande)$|^[\wåäöÅÄÖ ]{3,80} \d{4}-\d\d-\d\d$")
 
@@ -213,8 +235,14 @@ def _points(paragraphs: list[Paragraph]) -> tuple[list[Cited], Cited | None]:
             if expected and expected[0].start() < 3:
                 bounds = [m.start() for m in expected] + [len(rest)]
                 for m, stop in zip(expected, bounds[1:]):
-                    a, b = start + m.end(), start + stop
+                    a = start + m.end()
+                    b = a + len(_TRAILING_JOIN.sub("", p.text[a:start + stop].rstrip()))
                     points.append(Cited(text=p.text[a:b].strip(), source=_evidence(p, a, b)))
+            elif rest.lstrip().startswith("att ") and len(clauses := list(_ATT_CLAUSE.finditer(rest))) > 1:
+                bounds = [m.start() for m in clauses] + [len(rest)]
+                for a, b in pairwise(bounds):
+                    text = _TRAILING_JOIN.sub("", rest[a:b].rstrip())
+                    points.append(Cited(text=text.strip(), source=_evidence(p, start + a, start + a + len(text))))
             else:
                 points.append(Cited(text=rest.strip(), source=_evidence(p, start, end)))
     return points, adopted
@@ -271,6 +299,23 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
                 else:
                     v.yes, v.no = int(m["n2"]), int(m["n3"])
+                v.sources.append(_evidence(p, a, b))
+            labels = list(_SIDE_LABEL.finditer(s))
+            for m, nxt in zip(labels, [*labels[1:], None]):
+                people = _people(s[m.end():nxt.start() if nxt else len(s)])
+                if not people:
+                    continue
+                v = vote()
+                key = {"ja": "ja", "nej": "nej"}.get(m["side"].lower(), "avstår")
+                v.named.setdefault(key, people)
+                if m["n"]:
+                    count = int(m["n"])
+                    if key == "ja" and v.yes is None:
+                        v.yes = count
+                    elif key == "nej" and v.no is None:
+                        v.no = count
+                    elif key == "avstår" and v.abstain is None:
+                        v.abstain = count
                 v.sources.append(_evidence(p, a, b))
             ref = _APPENDIX_REF.search(s)
             if ref and current is not None and ref["n"] in lists:

@@ -92,3 +92,56 @@ def test_inline_named_vote_as_committee_protocols_write_it():
     assert (vote.yes, vote.no) == (3, 2)
     assert [p.name for p in vote.named["ja"]] == ["Anna Berg", "Lisa Ny", "Nils Bo"]
     assert [p.name for p in vote.named["nej"]] == ["Per Holm", "Eva Ek"]
+
+
+# A protocol in another common layout: "Kommunstyrelsens beslut" headings, att-satser (numbered
+# and not), "Dnr KS 2025/112" on the § line, vote lists in the § ("Ja-röster: …", "Ja (6): …"),
+# a reservation by a party written out in full. Written for development; the held-out check is
+# evals/gold/synthetic (labelled by another hand).
+ATT_PROTOCOL = Path(__file__).resolve().parents[1] / "data" / "protokoll-ekby-att-satser.txt"
+
+
+@pytest.fixture(scope="module")
+def att_records():
+    parsed = parse_file(ATT_PROTOCOL)
+    return {r.number: r for r in extract_decisions(parsed.meta, parsed.paragraphs)}
+
+
+def test_att_satser_are_decision_points_and_the_title_is_not(att_records):
+    rec = att_records["45"]
+    assert rec.title == "Medborgarbudget för Ekby centrum"
+    assert [p.text for p in rec.decision_points] == [
+        "att anta förslaget till medborgarbudget för Ekby centrum",
+        "att avsätta 2 miljoner kronor ur kommunstyrelsens utvecklingsreserv för genomförandet",
+        "att uppdra åt kommundirektören att återrapportera arbetet senast den 31 december 2025.",
+    ]
+    assert [p.text for p in att_records["49"].decision_points] == [
+        "att anta riktlinjer för representation enligt bilaga 1",
+        "att riktlinjerna gäller från och med den 1 april 2025.",
+    ]
+    assert [p.text for p in att_records["46"].decision_points] == ["att anta detaljplanen för Norra hamnen."]
+    assert not att_records["46"].partial
+
+
+def test_vote_lists_written_in_the_paragraph(att_records):
+    (vote,) = att_records["45"].votes
+    assert (vote.yes, vote.no) == (9, 2)
+    assert [p.name for p in vote.named["nej"]] == ["Per Lind", "Eva Sund"]
+    assert len(vote.named["ja"]) == 9
+    (vote,) = att_records["49"].votes
+    assert (vote.yes, vote.no, vote.abstain) == (6, 3, 2)
+    assert [p.name for p in vote.named["avstår"]] == ["Karin Ek", "Nils Grön"]
+
+
+def test_reservation_by_a_party_written_out_in_full(att_records):
+    (res,) = att_records["45"].reservations
+    assert res.parties == ["SD"]
+    (res,) = att_records["49"].reservations
+    assert (res.parties, [p.name for p in res.people]) == ([], ["Johan Falk"])
+
+
+def test_a_party_favoured_by_a_reservation_does_not_reserve():
+    p = Paragraph(paragraph_id="d:p1", doc_id="d", ordinal=1, page=1, section="§ 3 Budget › Reservation",
+                  kind="text", text="Kristdemokraterna reserverar sig till förmån för Moderaternas förslag.")
+    (rec,) = extract_decisions(DocumentMeta(doc_id="d"), [p])
+    assert rec.reservations[0].parties == ["KD"]
