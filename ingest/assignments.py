@@ -46,6 +46,12 @@ _CHARGED = re.compile(
     r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:uppdras|ska\s+fortsätta\s+(?:med\s+)?(?:sitt|sina|det)\s+uppdrag(?:et)?)"
     r"\s+(?:även\s+|också\s+)?att\b"
 )
+# An att-sats of a decision: "att uppdra åt kommundirektören att …", "att ge förvaltningen i uppdrag att …"
+_ATT_GIVEN = re.compile(
+    r"\batt\s+(?:uppdra\s+(?:åt|till)\s+(?P<recv>[\wåäöÅÄÖ][^.;:]{1,160}?)\s+(?:i\s+uppdrag\s+)?"
+    r"|ge\s+(?P<recv2>[\wåäöÅÄÖ][^.;:]{1,160}?)\s+i\s+uppdrag\s+)att\b"
+)
+_NEXT_CLAUSE = re.compile(r"[,;]\s*(?:samt\s+|och\s+)?(?:\d{1,2}\.\s+)?att\s|\s\d{1,2}\.\s+att\s")
 _GOVERNMENT = re.compile(
     r"(?P<giver>Regeringen|[A-ZÅÄÖ][\w-]*(?:fullmäktige|styrelsen|nämnden))\s+(?:uppdrar|ger)\s+(?:åt\s+)?"
     r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
@@ -263,6 +269,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             s = p.text[a:b]
             gov = _GOVERNMENT.search(s)
             given = _GIVEN.search(s) or _CHARGED.search(s)
+            clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
             task = Cited(text=s.strip(), source=_evidence(p, a, b))
             if gov:
@@ -272,6 +279,12 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             elif given:
                 found.append((i, giver_default, _clean_receiver(given["recv"]), task, False))
                 known |= _names_given(given["recv"])
+            elif clauses:  # each task is its own att-sats, not the decision's lead or the next att-sats
+                for c in clauses:
+                    nxt = _NEXT_CLAUSE.search(s, c.end())
+                    end = a + (nxt.start() if nxt else len(s))
+                    clause = Cited(text=p.text[a + c.start():end].strip(), source=_evidence(p, a + c.start(), end))
+                    found.append((i, giver_default, _clean_receiver(c["recv"] or c["recv2"]), clause, False))
             elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):
                 giver = "kommunfullmäktige" if "fullmäktiges uppdrag" in s else giver_default
                 found.append((i, giver, _clean_receiver(reported["recv"]), task, False))
@@ -311,6 +324,12 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
             if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
 
 
+def _inside(p: Paragraph, ev: Evidence, span: tuple[int, int]) -> bool:
+    """Does evidence quoted from paragraph p overlap the span [a, b) of p's text?"""
+    at = p.text.find(ev.quote)
+    return ev.paragraph_id == p.paragraph_id and at >= 0 and at < span[1] and at + len(ev.quote) > span[0]
+
+
 def _add_deadline(rec: AssignmentRecord, iso: str, ev: Evidence) -> None:
     """Add a deadline to the record unless it already has that date (the first evidence wins)."""
     if all(d.date != iso for d in rec.deadlines):
@@ -344,7 +363,8 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         # its own paragraph, then the paragraphs of the same section up to the next assignment (the
         # whole document when it states only one). evals/gold/REGISTER.md states both rules.
         scope = [paragraphs[i], *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
-        if p.section.startswith("§"):
+        in_protocol = p.section.startswith("§")
+        if in_protocol:
             scope = [p]
         elif len(found) == 1:
             scope = paragraphs[i:] + paragraphs[:i]
@@ -358,6 +378,19 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                     _add_deadline(rec, iso, ev)
             rec.paragraph_ids.append(q.paragraph_id)
         rec.money = _money_in(scope)
+        start = p.text.find(task.source.quote)
+        if in_protocol and start >= 0:
+            # A decision point's own dates and sums, not its neighbours': an att-sats ("3. att uppdra
+            # åt X att …") is a point of its own; a sentence goes on to the next assignment of the
+            # paragraph ("X får i uppdrag att … Slutrapport lämnas per december 2024.").
+            end = start + len(task.source.quote)
+            if not task.text.startswith("att "):
+                later = [at for at in (p.text.find(f[3].source.quote) for f in found[n + 1:] if f[0] == i) if at > start]
+                end = min(later, default=len(p.text))
+            span = (start, end)
+            stated = {iso for iso, _, _ in _dates(p.text[start:end])} | ({year["year"]} if year else set())
+            rec.deadlines = [d for d in rec.deadlines if d.date in stated and _inside(p, d.source, span)]
+            rec.money = [m for m in rec.money if _inside(p, m.source, span)]
         if n == 0 and len(found) > 1:
             for iso, ev in umbrella_due:
                 _add_deadline(rec, iso, ev)

@@ -184,3 +184,15 @@ def test_a_protocol_assignment_takes_money_and_deadlines_from_its_own_decision_p
         ("Idrotts- och föreningsnämnden", ["2026-12-31"], []),
         ("Kulturnämnden", [], ["200 000 kronor"]),
     ]
+
+
+def test_an_att_sats_assignment_takes_only_its_own_point():
+    ps = [para(1, "Kommunstyrelsen beslutar 1. att uppdra åt kommundirektören att återrapportera arbetet senast den "
+                  "31 december 2025, 2. att avsätta 2 miljoner kronor ur utvecklingsreserven, samt 3. att ge "
+                  "kultur- och fritidsnämnden i uppdrag att ta fram en fritidspolicy.", "§ 45 Budget › Beslut")]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunstyrelsen"), ps)
+    assert [(r.receiver, r.task.text, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
+        ("kommundirektören", "att uppdra åt kommundirektören att återrapportera arbetet senast den 31 december 2025",
+         ["2025-12-31"], []),
+        ("kultur- och fritidsnämnden", "att ge kultur- och fritidsnämnden i uppdrag att ta fram en fritidspolicy.", [], []),
+    ]
