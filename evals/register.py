@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
                              "rules may be developed on synthetic-tune, synthetic-test is only reported")
     parser.add_argument("--corpus", type=Path, action="append", help="folders holding the labelled documents")
     parser.add_argument("--output", type=Path, default=Path("eval-results/register"))
-    parser.add_argument("--misses", action="store_true", help="print the disagreements (tune only)")
+    parser.add_argument("--misses", action="store_true", help="print the disagreements (tune splits only)")
     parser.add_argument("--floors", type=Path, help="JSON of F1 floors for the test half; exit 1 when one is missed")
     args = parser.parse_args(argv)
     splits = {"both": ["tune", "test"], "all": ["tune", "test", "synthetic-tune", "synthetic-test"]}.get(
@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Under golvet: " + line, file=sys.stderr)
     if args.misses:
         for r in results:
-            if r["split"] == "tune":
+            if r["split"] in ("tune", "synthetic-tune"):
                 for m in r["misses"]:
                     print(json.dumps(m, ensure_ascii=False)[:600])
     return 1 if problems else 0

@@ -172,6 +172,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
     items: list[tuple[int, object]] = []
     cur: _Block | None = None
     in_table = 0  # page of the open goal/indicator table, 0 when none
+    in_sign = False  # inside a protocol's § (its numbered lines are decision points, not headings)
 
     def flush() -> None:
         nonlocal cur
@@ -197,6 +198,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             flush()
             i, vote = found
             items.append((line.page, _Heading(1, vote.heading)))
+            in_sign = False
             items.append((line.page, vote))
             in_table = 0
             continue
@@ -209,6 +211,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             flush()
             assert sign is not None  # compact is only matched inside a § sign
             items.append((line.page, _Heading(1, f"§ {sign.group(1)} {_clean_case_numbers(compact['title'])}")))
+            in_sign = True
             cur = _Block(line.page, "text", [compact["text"]])
             i += 1
             continue
@@ -240,6 +243,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
                     break
             title = " ".join(p for p in title_parts if p)
             items.append((line.page, _Heading(1, f"§ {sign.group(1)} {title}".strip())))
+            in_sign = True
             i = j
             continue
 
@@ -258,6 +262,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
                 heading = _Heading(1, f"{long_num['num']} {long_num['title'].strip()}")
         if heading is not None and text[0].isdigit() and (
             (next_text and next_text[0].islower()) or text.endswith(",") or _previous_text(lines, i).endswith(":")
+            or in_sign
         ):
             # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …", or the
             # numbered points a "… beslutar:" introduces: list items, not headings
@@ -272,6 +277,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         if heading is not None:
             flush()
             items.append((line.page, heading))
+            in_sign = in_sign and heading.level > 1  # a new top-level section ends the §
             i += 1
             continue
 

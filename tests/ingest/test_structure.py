@@ -171,3 +171,15 @@ def test_a_bodys_decision_heading_and_a_dnr_with_a_series_on_the_sign_line():
         (f"{top} › Reservation", "Sverigedemokraterna reserverar sig."),
         (f"{top} › Sammanfattning av ärendet", "Förvaltningen har tagit fram ett förslag."),
     ]
+
+
+def test_numbered_decision_points_in_a_paragraph_are_not_headings():
+    # "1. Investeringsutgift … vid" / "Länssjukhuset i Norrby godkänns." read like a numbered title
+    # followed by text, but inside a § they are the decision's points.
+    paras = parse(
+        "§ 114 Ombyggnad av akutmottagningen\nDiarienummer: RS 233-2025\n\nRegionstyrelsens beslut\n\n"
+        "1. Investeringsutgift om 124,0 miljoner kronor för ombyggnad av akutmottagningen vid\n"
+        "Länssjukhuset i Norrby godkänns.\n2. Paragrafen justeras omedelbart.\n"
+    )
+    assert [p.section for p in paras] == ["§ 114 Ombyggnad av akutmottagningen › Regionstyrelsens beslut"]
+    assert paras[0].text.startswith("1. Investeringsutgift") and paras[0].text.endswith("justeras omedelbart.")
