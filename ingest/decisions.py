@@ -67,6 +67,9 @@ PARTY_ABBREVIATIONS = {
     "vänsterpartiet": "V", "liberalerna": "L", "kristdemokraterna": "KD", "miljöpartiet": "MP",
 }
 _PARTY_NAME = re.compile(r"\b(" + "|".join(PARTY_ABBREVIATIONS) + r")s?\b", re.I)
+_ABBREVIATION = r"(?:S|M|SD|C|V|L|KD|MP)"
+_BARE_PARTIES = re.compile(
+    rf"^\s*(?P<parties>{_ABBREVIATION}(?:\s*(?:,|och|samt)\s*{_ABBREVIATION})*)\s+(?:reserver|deltar|deltog|avstår|avstod)")
 _STANCE_VERB = re.compile(r"\b(?:reserver|deltar|deltog|avstår|avstod|anmäler|anmälde)", re.I)
 _RESERVES = re.compile(r"\breserver(?:ar|ade) (?:sig|de sig)\b", re.I)
 _JAV = re.compile(r"på grund av jäv|\banmäler jäv\b|\bjävig\b|\bpga jäv\b", re.I)
@@ -80,11 +83,17 @@ _OUTCOME = re.compile(r"utfaller med (?P<yes>\d+) Ja(?:-röster)? mot (?P<no>\d+
 _ABSTAIN = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot|ersättare) avstår", re.I)
 _ABSENT = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot) (?:är |var )?frånvarande", re.I)
 _INLINE_SIDE = re.compile(r"röstar (?P<side>Ja|Nej) \((?P<n>\d+)\)|avstår från att rösta \((?P<abst>\d+)\)", re.I)
-_COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röster|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
+# "Omröstningsresultat: 8 ja, 5 nej, 2 avstår"; "Ordförandens förslag (ja) erhåller 8 röster och …
+# förslag (nej) 5 röster"
+_COUNT_LIST = re.compile(r"\b(?P<yes>\d+)\s+ja\b\s*,?\s*(?P<no>\d+)\s+nej\b(?:\s*,?\s*(?:och\s+)?(?P<abst>\d+)\s+avst\w*)?", re.I)
+_SIDE_GETS = re.compile(r"\((?P<side>ja|nej)\)\s+(?:erhåller\s+|får\s+|fick\s+)?(?P<n>\d+)\s+röster\b", re.I)
+_COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röst(?:er)?\b|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
 _APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)", re.I)
 _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
 # A named vote list in the § itself: "Ja-röster: A (S), B (M)", "Nej (3): C (SD), D (V)", "Avstår (2): …"
-_SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?(?:\s*\((?P<n>\d+)\))?\s*:\s*", re.I)
+_SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?"
+                         r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:)\s*", re.I)
+_PERSON_SIDE = re.compile(_PERSON.pattern + r"\s+(?P<side>Ja|Nej|Avstår)\b(?!-)(?!\s*[:(])")  # not a label "Nej:"
 _SUMMARY_COUNT = re.compile(r"Antal (?P<side>Ja|Nej|Avstår|Frånv\w*): (?P<n>\d+)")
 _CASE = re.compile(
     r"(?:Ärendenummer|Diarienummer|Dnr\.?:?)\s*(?P<a>[A-ZÅÄÖ]{0,5}[\s-]?\d[\w:/-]*)"
@@ -124,6 +133,10 @@ def _groups(text: str) -> list[str]:
         for party in re.split(r"\s*(?:,|och|samt)\s*", m["parties"]):
             if party and party not in parties:
                 parties.append(party)
+    bare = _BARE_PARTIES.match(text)  # "M och KD reserverar sig …"
+    for party in re.split(r"\s*(?:,|och|samt)\s*", bare["parties"]) if bare else []:
+        if party not in parties:
+            parties.append(party)
     verb = _STANCE_VERB.search(text)  # the parties before the verb take the stance, not "… till förmån för M:s"
     for m in _PARTY_NAME.finditer(text[:verb.start()] if verb else text):
         party = PARTY_ABBREVIATIONS[m.group(1).lower()]
@@ -293,12 +306,39 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 v.named[key] = _people(s[: side.start()])
                 if not prop:
                     v.sources.append(_evidence(p, a, b))
-            for m in _COUNTED.finditer(s):
+            for m in _COUNT_LIST.finditer(s):
+                v = vote()
+                v.yes, v.no = int(m["yes"]), int(m["no"])
+                if m["abst"]:
+                    v.abstain = int(m["abst"])
+                v.sources.append(_evidence(p, a, b))
+            for m in _SIDE_GETS.finditer(s):
+                v = vote()
+                setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
+                if not v.sources or v.sources[-1].quote != _evidence(p, a, b).quote:
+                    v.sources.append(_evidence(p, a, b))
+            counted = list(_COUNTED.finditer(s))
+            stated = {("ja" if m["side"].lower() == "ja" else "nej") if m["n"] else "pair": m for m in counted}
+            pair = (int(stated["ja"]["n"]), int(stated["nej"]["n"])) if "ja" in stated and "nej" in stated else None
+            if pair and current is not None and current.yes is not None and current.no is not None \
+                    and (current.yes, current.no) != pair:
+                current = None  # other counts than the vote's so far: the next vote in the §
+            for m in counted:
                 v = vote()
                 if m["n"]:
                     setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
                 else:
                     v.yes, v.no = int(m["n2"]), int(m["n3"])
+                v.sources.append(_evidence(p, a, b))
+            marked = list(_PERSON_SIDE.finditer(s))
+            if len(marked) >= 2:  # "Peter Lindgren (M) Ja Karin Berg (M) Ja Olle Ek (SD) Nej": one name a line
+                v = vote()
+                if v.named:
+                    current = v = Vote()
+                    votes.append(v)
+                for m in marked:
+                    said = {"ja": "ja", "nej": "nej"}.get(m["side"].lower(), "avstår")
+                    v.named.setdefault(said, []).append(PersonRef(name=_ROLE.sub("", m["name"]).strip(), party=m["party"]))
                 v.sources.append(_evidence(p, a, b))
             labels = list(_SIDE_LABEL.finditer(s))
             for m, nxt in zip(labels, [*labels[1:], None]):
@@ -307,6 +347,9 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     continue
                 v = vote()
                 key = {"ja": "ja", "nej": "nej"}.get(m["side"].lower(), "avstår")
+                if key in v.named and v.named[key] != people:  # a side listed again: the next vote's list
+                    current = v = Vote()
+                    votes.append(v)
                 v.named.setdefault(key, people)
                 if m["n"]:
                     count = int(m["n"])
@@ -399,6 +442,10 @@ def extract_decisions(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[D
             groups[-1][1].append(p)
         else:
             groups.append((m.group(1), [p]))
+    # A § listed twice (a table of contents, then the § itself): the occurrence without a decision
+    # is dropped when another one has it.
+    decided = {number for number, group in groups if _decision_paragraphs(group)}
+    groups = [(n, g) for n, g in groups if n not in decided or _decision_paragraphs(g)]
     records: list[DecisionRecord] = []
     used: dict[str, int] = {}
     for number, group in groups:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise, product
 
 from ingest.clean import Line, is_bullet, strip_bullet
-from ingest.tables import VoteList, merge_cell_runs, vote_list_at
+from ingest.tables import VoteList, marked_vote_table_at, merge_cell_runs, vote_list_at
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
@@ -40,7 +40,7 @@ _BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+s (?:beslut|försl
 _PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
 # a reference to a paragraph, not the start of one.
-_SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(och|samt|den|i|§)\b")
+_SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(?:och|samt|den|i)\b|^§")  # "§ 86 § 88": a vote list's column header
 # "§ 5 Val av justerare. Till justerare utses Anna Ek." (compact minutes): the title is the first
 # sentence, the rest of the line is the § text, which would otherwise vanish into the heading.
 _TITLE_THEN_TEXT = re.compile(r"^(?P<title>.{3,}?[a-zåäöé0-9)])\.\s+(?P<text>[A-ZÅÄÖ§].*\S)$")
@@ -201,6 +201,13 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_sign = False
             items.append((line.page, vote))
             in_table = 0
+            continue
+
+        marked = marked_vote_table_at(lines, i)
+        if marked is not None:  # one paragraph naming each side's members
+            flush()
+            i, rows = marked
+            items.append((line.page, _Block(line.page, "text", rows)))
             continue
 
         sign = _PARAGRAPH_SIGN.match(text)

@@ -107,6 +107,45 @@ def vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
     return j, vote
 
 
+# A voteringslista printed as a table: a header naming the vote columns, then one row per member
+# with a mark ("X", or the side itself) under the column of their vote:
+#   Ledamot                 Ja      Nej     Avstår
+#   Ulla Berg (S)           X
+_MARKED_HEADER = re.compile(r"\bJa\s{2,}Nej\b(?:\s{2,}Avstår\b)?")
+_MARK = re.compile(r"(?<!\S)(?P<mark>[Xx×]|Ja|Nej|Avstår)\s*$")
+_ROW_NAME = re.compile(r"^\s*(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})\s*(?:\((?P<party>[A-ZÅÄÖ]{1,3})\)|\s{2,}(?P<col>[A-ZÅÄÖ]{1,3})\b)")
+_SUM_ROW = re.compile(r"^\s*(Summa|Totalt|Antal)\b", re.I)
+
+
+def marked_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A vote table with marks under "Ja  Nej  Avstår" starting at line i: (index after it, one
+    line per side naming its members, "Ja (5): Ulla Berg (S), …"), or None."""
+    header = _MARKED_HEADER.search(lines[i].text)
+    if not header:
+        return None
+    found = [(m.group(0), m.start()) for m in re.finditer(r"\b(Ja|Nej|Avstår)\b", lines[i].text)]
+    if len({side for side, _ in found}) < len(found):
+        return None  # columns for several votes ("§ 86: Ja Nej Avst, § 88: Ja Nej Avst"): not read
+    columns = dict(found)
+    sides: dict[str, list[str]] = {}
+    j = i + 1
+    while j < len(lines) and lines[j].text.strip():
+        text = lines[j].text.rstrip()
+        row, mark = _ROW_NAME.match(text), _MARK.search(text)
+        if row and mark:
+            side = mark["mark"]
+            if side.lower() in ("x", "×"):  # under which column: the nearest header word
+                side = min(columns, key=lambda c: abs(columns[c] - mark.start()))
+            party = row["party"] or row["col"]
+            sides.setdefault(side, []).append(f"{row['name']} ({party})")
+        elif not _SUM_ROW.match(text):
+            break
+        j += 1
+    if not sides:
+        return None
+    return j, [f"{side} ({len(names)}): {', '.join(names)}." for side, names in sides.items()]
+
+
 _CELL_MAX_CHARS = 40
 _CELL_MAX_WORDS = 5
 _MIN_RUN = 8

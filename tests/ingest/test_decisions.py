@@ -145,3 +145,37 @@ def test_a_party_favoured_by_a_reservation_does_not_reserve():
                   kind="text", text="Kristdemokraterna reserverar sig till förmån för Moderaternas förslag.")
     (rec,) = extract_decisions(DocumentMeta(doc_id="d"), [p])
     assert rec.reservations[0].parties == ["KD"]
+
+
+VOTES = Path(__file__).resolve().parents[1] / "data" / "protokoll-voteringar.txt"
+
+
+@pytest.fixture(scope="module")
+def vote_records():
+    parsed = parse_file(VOTES)
+    return [(r.number, r) for r in extract_decisions(parsed.meta, parsed.paragraphs)]
+
+
+def test_a_table_of_contents_line_is_not_a_second_record(vote_records):
+    assert [n for n, _ in vote_records] == ["10", "11", "12"]
+
+
+def test_two_votes_in_one_paragraph_each_with_its_names(vote_records):
+    rec = dict(vote_records)["10"]
+    first, main = rec.votes
+    assert (first.yes, first.no) == (2, 1)
+    assert {k: [p.name for p in v] for k, v in first.named.items()} == {
+        "ja": ["Peter Lindgren", "Karin Berg"], "nej": ["Olle Ek"]}
+    # a voteringslista with X marks under "Ja  Nej  Avstår"
+    assert (main.yes, main.no, main.abstain) == (2, 1, 1)
+    assert {k: [p.name for p in v] for k, v in main.named.items()} == {
+        "ja": ["Anna Ahl", "Bo Berg"], "nej": ["Peter Lindgren"], "avstår": ["Olle Ek"]}
+    assert rec.reservations[0].parties == ["M", "KD"]
+
+
+def test_counts_written_as_a_list_or_as_votes_received(vote_records):
+    recs = dict(vote_records)
+    (vote,) = recs["11"].votes
+    assert (vote.yes, vote.no, vote.abstain) == (8, 5, 2)
+    (vote,) = recs["12"].votes
+    assert (vote.yes, vote.no) == (6, 5)
