@@ -42,6 +42,9 @@ _ORGANISATIONS = [
                r"Västra Götaland)(?=s?\b)"),
     re.compile(r"\bGöteborgs Stad(?=s?\b)"),
     re.compile(r"\b[A-ZÅÄÖ][a-zåäö]+s (?:kommun|stad)(?=s?\b)"),
+    # "Ekby kommun", "Malmö stad" (no genitive s), but not "Denna kommun", "Varje kommun"
+    re.compile(r"\b(?!(?:Denna|Vår|Varje|En|Hela|Samma|Annan|Egen|Ingen|Vilken|Er|Din|Min|Respektive|Berörd|"
+               r"Aktuell)\b)[A-ZÅÄÖ][a-zåäö]*[a-rt-zåäö] (?:kommun|stad)(?=s?\b)"),  # (a genitive s is the pattern above)
     re.compile(r"\bRegeringen\b"),
 ]
 # Canonical body names and the patterns (in text) that name them. First match in the header wins.
@@ -122,7 +125,7 @@ _TITLE_KINDS = re.compile(
     r"riktlinje\w*|program\b|sammanfattning|budget)", re.IGNORECASE,
 )
 _NOT_TITLE = re.compile(
-    r"^(§|\d+(\.\d+)*\.?\s|\(?\d+\s*\(\d+\)|(DERIVED|Source|Möte)\b|innehåll)|"
+    r"^(§|\d+(\.\d+)*\.?\s|\(?\d+\s*\(\d+\)|(DERIVED|Source|Möte|Sammanträdesdatum|Datum|Plats och tid|Beslutande)\b|innehåll)|"
     r"^\S+\.(knit|docx?|pdf|html?|txt)$|_", re.IGNORECASE,
 )
 
@@ -161,6 +164,8 @@ def _guess_title(lines: list[str], pdf_title: str, body: str, is_protocol: bool)
         candidates.insert(0, pdf_title)
     for i, ln in enumerate(candidates):
         if _TITLE_KINDS.search(ln):
+            if len(ln.split()) == 1 and is_protocol and ln.lower().startswith("protokoll"):
+                return f"Protokoll {body}".strip()  # "PROTOKOLL" over the header: the body's protocol
             if len(ln.split()) == 1:  # "Rapportsammandrag" / "Stadsrevisionen" / the title
                 rest = [c for c in candidates[i + 1 :] if not _is_body_name(c) and "@" not in c]
                 if rest:

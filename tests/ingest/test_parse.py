@@ -98,3 +98,12 @@ def test_guess_date_prefers_meeting_date():
     text = "Beslutet fattades den 22 november 2023.\nProtokoll\nSammanträdesdatum\nRS 2024-01-23"
     assert guess_date(text, text) == "2024-01-23"
     assert guess_date("Göteborg den 9 april 2024", "Göteborg den 9 april 2024") == "2024-04-09"
+
+
+def test_a_protocol_header_in_another_layout_names_municipality_and_body():
+    meta = guess_metadata(["Ekby kommun\nKommunstyrelsen\nPROTOKOLL\nSammanträdesdatum 2025-03-12\n\n"
+                           "§ 45 Dnr KS 2025/112\nMedborgarbudget\n\nBeslut\nKommunstyrelsen beslutar att anta förslaget.\n"])
+    assert (meta["title"], meta["organisation"], meta["body"], meta["date"]) == (
+        "Protokoll Kommunstyrelsen", "Ekby kommun", "Kommunstyrelsen", "2025-03-12")
+    # a determiner is not a municipality's name
+    assert guess_metadata(["Denna kommun har en plan.\nVarje kommun ska …\n"])["organisation"] == ""
