@@ -188,8 +188,8 @@ def score_decision(rec: DecisionRecord | None, gold: dict, s: Scores) -> None:
     gold_jav = {norm(n) for n in gold.get("jav", [])}
     pred_jav = {norm(p.name) for r in (rec.jav if rec else []) for p in r.people}
     f["jav"].add(*_sets(pred_jav, gold_jav))
-    gold_np = {norm(n) for n in gold.get("not_participating", [])}
-    pred_np = {norm(x) for r in (rec.not_participating if rec else []) for x in [*r.parties, *(p.name for p in r.people)]}
+    gold_np = {party(n) for n in gold.get("not_participating", [])}
+    pred_np = {party(x) for r in (rec.not_participating if rec else []) for x in [*r.parties, *(p.name for p in r.people)]}
     f["not_participating"].add(*_sets(pred_np, gold_np))
     gd, pd = gold.get("deferred"), (rec.deferred if rec else None)
     f["deferred"].add(int(gd is not None and gd == pd), int(pd is not None), int(gd is not None))

@@ -76,6 +76,7 @@ _REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisnin
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
 # A board's proposal to the council: the assignments in it are given when the council decides.
+_OWN_PART = re.compile(r"\bbeslutar\s+(?:för\s+egen\s+del|själv)\b", re.I)
 _PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktige\s+(?:att\s+)?besluta", re.I)
 # A decision that reports on or closes an earlier assignment ("Redovisning av kommunfullmäktiges uppdrag
 # 2024-02-01 § 26 till …", "Kommunstyrelsens uppdrag 2025-09-24 § 721 … förklaras fullgjort"): not a new one.
@@ -253,6 +254,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             lead_receiver = ""
         if _PROPOSES.search(p.text):
             proposal_section = p.section
+        elif p.section == proposal_section and _OWN_PART.search(p.text):
+            proposal_section = None  # "Regionstyrelsen beslutar för egen del": its own decision again
         if p.section == proposal_section:
             continue
         if p.kind == "list_item" and lead_receiver:
@@ -324,12 +327,6 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
             if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
 
 
-def _inside(p: Paragraph, ev: Evidence, span: tuple[int, int]) -> bool:
-    """Does evidence quoted from paragraph p overlap the span [a, b) of p's text?"""
-    at = p.text.find(ev.quote)
-    return ev.paragraph_id == p.paragraph_id and at >= 0 and at < span[1] and at + len(ev.quote) > span[0]
-
-
 def _add_deadline(rec: AssignmentRecord, iso: str, ev: Evidence) -> None:
     """Add a deadline to the record unless it already has that date (the first evidence wins)."""
     if all(d.date != iso for d in rec.deadlines):
@@ -387,10 +384,10 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             if not task.text.startswith("att "):
                 later = [at for at in (p.text.find(f[3].source.quote) for f in found[n + 1:] if f[0] == i) if at > start]
                 end = min(later, default=len(p.text))
-            span = (start, end)
             stated = {iso for iso, _, _ in _dates(p.text[start:end])} | ({year["year"]} if year else set())
-            rec.deadlines = [d for d in rec.deadlines if d.date in stated and _inside(p, d.source, span)]
-            rec.money = [m for m in rec.money if _inside(p, m.source, span)]
+            rec.deadlines = [d for d in rec.deadlines if d.date in stated]
+            own = [m for m in rec.money if m.source.paragraph_id == p.paragraph_id and m.source.quote in p.text[start:end]]
+            rec.money = [m for k, m in enumerate(own) if m.text not in {o.text for o in own[:k]}]
         if n == 0 and len(found) > 1:
             for iso, ev in umbrella_due:
                 _add_deadline(rec, iso, ev)

@@ -52,7 +52,7 @@ _DECISION_VERB = re.compile(
 _POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-ZÅÄÖ\"”]|att\s)")
 _TRAILING_JOIN = re.compile(r"[,;]\s*(?:samt|och)?\s*$")  # "att anta …, samt" / "2. att avsätta …;"
 # Unnumbered att-satser: "att anta riktlinjerna, samt att de gäller från 1 april" (one point each)
-_ATT_CLAUSE = re.compile(r"(?:^|(?<=[,;]\s)|(?<=[,;]\ssamt\s)|(?<=[,;]\soch\s))att\s")
+_ATT_CLAUSE = re.compile(r"(?:^|(?<=[,;]\s)|(?<=[,;]\ssamt\s)|(?<=[,;]\soch\s))att\s(?!gälla\b)")  # ", att gälla från …" goes on
 _FOUND = re.compile(r"finner att (?P<who>.{3,160}?) (?:har )?(?:bifallits|bifalls)", re.I)
 _PERSON = re.compile(
     r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+(?:[a-zåäö]{2,4}\s+)?[A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)"
@@ -200,9 +200,11 @@ def _decision_paragraphs(group: list[Paragraph]) -> list[Paragraph]:
 
 
 _MID_LEAD = re.compile(
-    r"(?:^|(?<=[.!?]\s))(?:(?:Enligt|På förslag av|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|föreslår)\b)[^.:]{0,160}:\s*"
-    # "Kommunstyrelsen beslutar (följande)" / "… föreslår kommunfullmäktige besluta" then att-satser
-    r"|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|besluta|beslutade)(?:\s+följande)?\s+(?=(?:1\.\s+)?att\s))"
+    # "… beslutar:" (not the colon of a property designation, "Östby 3:14")
+    r"(?:^|(?<=[.!?]\s))(?:Enligt|På förslag av|[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|föreslår)\b)[^.:]{0,160}(?<!\d):(?!\d)\s*"
+    # a paragraph opening "Kommunstyrelsen beslutar (följande)" / "… föreslår kommunfullmäktige besluta"
+    # then att-satser (mid-paragraph, "2. Nämnden beslutar att …" is a point of its own)
+    r"|^[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|besluta|beslutade)(?:\s+följande)?\s+(?=(?:1\.\s+)?att\s)"
 )
 _BARE_LEAD = re.compile(r"\b(beslutar|beslutar att|föreslår att \w+ beslutar)\s*:?\s*$", re.I)
 _FURNITURE = re.compile(r"^(Protokoll|Justering|Justerandes sign\w*|Utdragsbestyrkande)$|^[\wåäöÅÄÖ ]{3,80} \d{4}-\d\d-\d\d$")

@@ -196,3 +196,17 @@ def test_an_att_sats_assignment_takes_only_its_own_point():
          ["2025-12-31"], []),
         ("kultur- och fritidsnämnden", "att ge kultur- och fritidsnämnden i uppdrag att ta fram en fritidspolicy.", [], []),
     ]
+
+
+def test_a_boards_own_decision_after_its_proposal_gives_assignments_and_a_repeated_sum_counts():
+    section = "§ 112 Regionplan › Regionstyrelsens beslut"
+    ps = [
+        para(1, "Regionstyrelsen föreslår regionfullmäktige besluta 1. Regionstyrelsen får i uppdrag att följa upp planen.", section),
+        para(2, "Regionstyrelsen beslutar för egen del 5. Regiondirektören får i uppdrag att senast den 30 september "
+                "2025 redovisa budgetramarna.", section),
+        para(3, "1. Investeringsutgift om 124,0 miljoner kronor godkänns. 2. Regiondirektören uppdras att genomföra "
+                "projektet inom ramen 124,0 miljoner kronor.", "§ 114 Akutmottagning › Regionstyrelsens beslut"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Regionstyrelsen"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
+        ("Regiondirektören", ["2025-09-30"], []), ("Regiondirektören", [], ["124,0 miljoner kronor"])]

@@ -179,3 +179,21 @@ def test_counts_written_as_a_list_or_as_votes_received(vote_records):
     assert (vote.yes, vote.no, vote.abstain) == (8, 5, 2)
     (vote,) = recs["12"].votes
     assert (vote.yes, vote.no) == (6, 5)
+
+
+def test_att_gälla_goes_on_and_a_property_designation_is_not_a_lead():
+    def points(text: str) -> list[str]:
+        p = Paragraph(paragraph_id="d:p1", doc_id="d", ordinal=1, page=1, section="§ 5 Taxa › Beslut", kind="text", text=text)
+        return [x.text for x in extract_decisions(DocumentMeta(doc_id="d"), [p])[0].decision_points]
+
+    assert points("Kommunfullmäktige beslutar att fastställa taxan enligt bilaga, att gälla från och med den 1 "
+                  "januari 2026, att upphäva nu gällande taxa.") == [
+        "att fastställa taxan enligt bilaga, att gälla från och med den 1 januari 2026",
+        "att upphäva nu gällande taxa."]
+    assert points("Kommunfullmäktige beslutar att anta detaljplan för Norra Hamnen (del av Östby 3:14 m.fl.).") == [
+        "att anta detaljplan för Norra Hamnen (del av Östby 3:14 m.fl.)."]
+    assert points("1. Förvaltningen får i uppdrag att ta fram en plan. 2. Nämnden beslutar att uppdra åt "
+                  "förvaltningschefen att inrätta en tjänst. 3. Informationen noteras.") == [
+        "Förvaltningen får i uppdrag att ta fram en plan.",
+        "Nämnden beslutar att uppdra åt förvaltningschefen att inrätta en tjänst.",
+        "Informationen noteras."]
