@@ -37,7 +37,7 @@ def test_protocols_in_other_layouts_stay_above_their_floors():
     # fictional protocols of municipalities in other layouts, written and labelled by a hand that
     # never saw the code (evals/gold/synthetic/test); measured 2026-11-28 minus a margin
     floors = {"decision_points": 0.78, "votes": 0.9, "named_votes": 0.8, "reservations": 0.85,
-              "assignment": 0.65, "deadlines": 0.5, "money": 0.6}
+              "assignment": 0.72, "deadlines": 0.6, "money": 0.6}
     fields = evaluate_split("synthetic-test", CORPORA)["fields"]
     assert [k for k in floors if not fields[k]["gold"]] == []  # every floored field has labels
     low = {k: fields[k]["f1"] for k, floor in floors.items() if fields[k]["f1"] < floor}
