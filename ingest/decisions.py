@@ -263,6 +263,11 @@ def _points(paragraphs: list[Paragraph]) -> tuple[list[Cited], Cited | None]:
     return points, adopted
 
 
+def _side_key(word: str) -> str:
+    """'Ja' / 'Nej' / 'Avstår' (or 'Avstående') as the key of Vote.named."""
+    return {"ja": "ja", "nej": "nej"}.get(word.lower(), "avstår")
+
+
 def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]]) -> list[Vote]:
     votes: list[Vote] = []
     current: Vote | None = None
@@ -339,8 +344,7 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     current = v = Vote()
                     votes.append(v)
                 for m in marked:
-                    said = {"ja": "ja", "nej": "nej"}.get(m["side"].lower(), "avstår")
-                    v.named.setdefault(said, []).append(PersonRef(name=_ROLE.sub("", m["name"]).strip(), party=m["party"]))
+                    v.named.setdefault(_side_key(m["side"]), []).append(PersonRef(name=_ROLE.sub("", m["name"]).strip(), party=m["party"]))
                 v.sources.append(_evidence(p, a, b))
             labels = list(_SIDE_LABEL.finditer(s))
             for m, nxt in zip(labels, [*labels[1:], None]):
@@ -348,7 +352,7 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 if not people:
                     continue
                 v = vote()
-                key = {"ja": "ja", "nej": "nej"}.get(m["side"].lower(), "avstår")
+                key = _side_key(m["side"])
                 if key in v.named and v.named[key] != people:  # a side listed again: the next vote's list
                     current = v = Vote()
                     votes.append(v)
@@ -446,8 +450,9 @@ def extract_decisions(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[D
             groups.append((m.group(1), [p]))
     # A § listed twice (a table of contents, then the § itself): the occurrence without a decision
     # is dropped when another one has it.
-    decided = {number for number, group in groups if _decision_paragraphs(group)}
-    groups = [(n, g) for n, g in groups if n not in decided or _decision_paragraphs(g)]
+    has_decision = [bool(_decision_paragraphs(g)) for _, g in groups]
+    decided = {n for (n, _), d in zip(groups, has_decision) if d}
+    groups = [(n, g) for (n, g), d in zip(groups, has_decision) if n not in decided or d]
     records: list[DecisionRecord] = []
     used: dict[str, int] = {}
     for number, group in groups:
