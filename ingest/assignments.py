@@ -359,24 +359,12 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         # only (the § goes on with other decisions, a budget's amounts, the reasoning); elsewhere
         # its own paragraph, then the paragraphs of the same section up to the next assignment (the
         # whole document when it states only one). evals/gold/REGISTER.md states both rules.
-        scope = [paragraphs[i], *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
-        in_protocol = p.section.startswith("§")
-        if in_protocol:
-            scope = [p]
-        elif len(found) == 1:
-            scope = paragraphs[i:] + paragraphs[:i]
         rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         year = _TASK_YEAR.search(task.text)
         if year:
             _add_deadline(rec, year["year"], task.source)
-        for q in scope:
-            for a, b in sentence_spans(q.text, q.kind):
-                for iso, ev in _deadlines_in(q, a, b):
-                    _add_deadline(rec, iso, ev)
-            rec.paragraph_ids.append(q.paragraph_id)
-        rec.money = _money_in(scope)
         start = p.text.find(task.source.quote)
-        if in_protocol and start >= 0:
+        if p.section.startswith("§") and start >= 0:
             # A decision point's own dates and sums, not its neighbours': an att-sats ("3. att uppdra
             # åt X att …") is a point of its own; a sentence goes on to the next assignment of the
             # paragraph ("X får i uppdrag att … Slutrapport lämnas per december 2024.").
@@ -384,10 +372,22 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             if not task.text.startswith("att "):
                 later = [at for at in (p.text.find(f[3].source.quote) for f in found[n + 1:] if f[0] == i) if at > start]
                 end = min(later, default=len(p.text))
-            stated = {iso for iso, _, _ in _dates(p.text[start:end])} | ({year["year"]} if year else set())
-            rec.deadlines = [d for d in rec.deadlines if d.date in stated]
-            own = [m for m in rec.money if m.source.paragraph_id == p.paragraph_id and m.source.quote in p.text[start:end]]
+            for a, b in sentence_spans(p.text, p.kind):
+                for iso, ev in _deadlines_in(p, max(a, start), min(b, end)) if a < end and b > start else []:
+                    _add_deadline(rec, iso, ev)
+            rec.paragraph_ids.append(p.paragraph_id)
+            own = _money_at(p, start, end)
             rec.money = [m for k, m in enumerate(own) if m.text not in {o.text for o in own[:k]}]
+        else:
+            scope = [p, *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
+            if len(found) == 1:
+                scope = paragraphs[i:] + paragraphs[:i]
+            for q in scope:
+                for a, b in sentence_spans(q.text, q.kind):
+                    for iso, ev in _deadlines_in(q, a, b):
+                        _add_deadline(rec, iso, ev)
+                rec.paragraph_ids.append(q.paragraph_id)
+            rec.money = _money_in(scope)
         if n == 0 and len(found) > 1:
             for iso, ev in umbrella_due:
                 _add_deadline(rec, iso, ev)
@@ -429,9 +429,12 @@ def _measure_record(
     return rec
 
 
+def _money_at(q: Paragraph, a: int, b: int) -> list[Cited]:
+    return [Cited(text=m.group(0).strip(), source=_evidence(q, a + m.start(), a + m.end())) for m in _MONEY.finditer(q.text[a:b])]
+
+
 def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:
-    return [Cited(text=m.group(0).strip(), source=_evidence(q, a + m.start(), a + m.end()))
-            for q in paragraphs for a, b in sentence_spans(q.text, q.kind) for m in _MONEY.finditer(q.text[a:b])]
+    return [m for q in paragraphs for a, b in sentence_spans(q.text, q.kind) for m in _money_at(q, a, b)]
 
 
 def _measure_money(found: list[tuple[int, str, str, Cited, bool]], n: int, paragraphs: list[Paragraph]) -> list[Cited]:
