@@ -268,6 +268,22 @@ def _side_key(word: str) -> str:
     return {"ja": "ja", "nej": "nej"}.get(word.lower(), "avstår")
 
 
+_COUNT_FIELD = {"ja": "yes", "nej": "no", "avstår": "abstain"}
+
+
+def _set_count(v: Vote, side: str, n: int | None, *, keep: bool = False) -> None:
+    """Set the count of a side ("ja", "nej", "avstår"); keep=True leaves a count already read."""
+    field = _COUNT_FIELD[side]
+    if n is not None and not (keep and getattr(v, field) is not None):
+        setattr(v, field, n)
+
+
+def _cite(v: Vote, ev: Evidence) -> None:
+    """Add a source to the vote unless it already cites that text."""
+    if ev not in v.sources:
+        v.sources.append(ev)
+
+
 def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]]) -> list[Vote]:
     votes: list[Vote] = []
     current: Vote | None = None
@@ -282,11 +298,12 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
     for p in group:
         props = list(_PROPOSITION.finditer(p.text))  # the quoted proposition may span sentences
         for a, b, s in _sentences(p):
+            ev = _evidence(p, a, b)
             prop = next((m for m in props if a <= m.start() < b), None)
             if prop:
                 current = Vote(proposition=prop["text"].strip())
                 votes.append(current)
-                current.sources.append(_evidence(p, a, b))
+                _cite(current, ev)
             out = _OUTCOME.search(s)
             if out:
                 v = vote() if current is None or current.yes is None else current
@@ -295,8 +312,7 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     votes.append(v)
                     current = v
                 v.yes, v.no = int(out["yes"]), int(out["no"])
-                if not prop:
-                    v.sources.append(_evidence(p, a, b))
+                _cite(v, ev)
             for m in _ABSTAIN.finditer(s):
                 vote().abstain = int(m["n"])
             for m in _ABSENT.finditer(s):
@@ -304,26 +320,19 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
             side = _INLINE_SIDE.search(s)
             if side:
                 v = vote()
-                if side["abst"]:
-                    v.abstain = int(side["abst"])
-                    key = "avstår"
-                else:
-                    key = side["side"].lower()
-                    setattr(v, "yes" if key == "ja" else "no", int(side["n"]))
+                key = "avstår" if side["abst"] else side["side"].lower()
+                _set_count(v, key, int(side["abst"] or side["n"]))
                 v.named[key] = _people(s[: side.start()])
-                if not prop:
-                    v.sources.append(_evidence(p, a, b))
+                _cite(v, ev)
             for m in _COUNT_LIST.finditer(s):
                 v = vote()
                 v.yes, v.no = int(m["yes"]), int(m["no"])
-                if m["abst"]:
-                    v.abstain = int(m["abst"])
-                v.sources.append(_evidence(p, a, b))
+                _set_count(v, "avstår", int(m["abst"]) if m["abst"] else None)
+                _cite(v, ev)
             for m in _SIDE_GETS.finditer(s):
                 v = vote()
-                setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
-                if not v.sources or v.sources[-1].quote != _evidence(p, a, b).quote:
-                    v.sources.append(_evidence(p, a, b))
+                _set_count(v, _side_key(m["side"]), int(m["n"]))
+                _cite(v, ev)
             counted = list(_COUNTED.finditer(s))
             stated = {("ja" if m["side"].lower() == "ja" else "nej") if m["n"] else "pair": m for m in counted}
             pair = (int(stated["ja"]["n"]), int(stated["nej"]["n"])) if "ja" in stated and "nej" in stated else None
@@ -333,10 +342,10 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
             for m in counted:
                 v = vote()
                 if m["n"]:
-                    setattr(v, "yes" if m["side"].lower() == "ja" else "no", int(m["n"]))
+                    _set_count(v, _side_key(m["side"]), int(m["n"]))
                 else:
                     v.yes, v.no = int(m["n2"]), int(m["n3"])
-                v.sources.append(_evidence(p, a, b))
+                _cite(v, ev)
             marked = list(_PERSON_SIDE.finditer(s))
             if len(marked) >= 2:  # "Peter Lindgren (M) Ja Karin Berg (M) Ja Olle Ek (SD) Nej": one name a line
                 v = vote()
@@ -345,7 +354,7 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     votes.append(v)
                 for m in marked:
                     v.named.setdefault(_side_key(m["side"]), []).append(PersonRef(name=_ROLE.sub("", m["name"]).strip(), party=m["party"]))
-                v.sources.append(_evidence(p, a, b))
+                _cite(v, ev)
             labels = list(_SIDE_LABEL.finditer(s))
             for m, nxt in zip(labels, [*labels[1:], None]):
                 people = _people(s[m.end():nxt.start() if nxt else len(s)])
@@ -357,26 +366,19 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                     current = v = Vote()
                     votes.append(v)
                 v.named.setdefault(key, people)
-                if m["n"]:
-                    count = int(m["n"])
-                    if key == "ja" and v.yes is None:
-                        v.yes = count
-                    elif key == "nej" and v.no is None:
-                        v.no = count
-                    elif key == "avstår" and v.abstain is None:
-                        v.abstain = count
-                v.sources.append(_evidence(p, a, b))
+                _set_count(v, key, int(m["n"]) if m["n"] else None, keep=True)
+                _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
             if ref and current is not None and ref["n"] in lists:
                 listed, data = lists[ref["n"]]
                 for key, people in data["named"].items():
                     current.named.setdefault(key, people)
                 counts = data["counts"]
-                current.yes = current.yes if current.yes is not None else counts.get("ja")
-                current.no = current.no if current.no is not None else counts.get("nej")
-                if current.abstain is None and counts.get("avstå"):
-                    current.abstain = counts["avstå"]
-                current.sources.extend(_evidence(q) for q in listed)
+                _set_count(current, "ja", counts.get("ja"), keep=True)
+                _set_count(current, "nej", counts.get("nej"), keep=True)
+                _set_count(current, "avstår", counts.get("avstå") or None, keep=True)
+                for q in listed:
+                    _cite(current, _evidence(q))
     return votes
 
 
