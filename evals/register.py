@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.models import AssignmentRecord, DecisionRecord, TargetRecord
-from ingest.assignments import extract_assignments, extract_targets
+from ingest.assignments import extract_assignments
 from ingest.decisions import PARTY_ABBREVIATIONS, extract_decisions
 from ingest.extract import IngestError
 from ingest.parse import parse_file
 from ingest.pipeline import collect_files
+from ingest.targets import extract_targets
 
 R = TypeVar("R")
 

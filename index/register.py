@@ -32,8 +32,9 @@ import ingest.decisions
 from core.ids import parse_paragraph_id
 from core.models import AssignmentRecord, DecisionRecord, DocumentMeta, Paragraph, TargetRecord
 from index.segments import _atomic
-from ingest.assignments import extract_assignments, extract_targets
+from ingest.assignments import extract_assignments
 from ingest.decisions import extract_decisions
+from ingest.targets import extract_targets
 
 logger = logging.getLogger(__name__)
 Record = DecisionRecord | AssignmentRecord | TargetRecord

@@ -1,4 +1,4 @@
-"""Assignment (uppdrag) and target (mål) records from plans, directives, reports and protocols.
+"""Assignment (uppdrag) records from plans, directives, reports and protocols.
 
 Like `ingest.decisions`, this reads the paragraphs ingest produced, so every field cites the
 paragraph it came from:
@@ -12,9 +12,9 @@ paragraph it came from:
   ("ska redovisas senast den 31 mars 2026") in the same section, and a year the task names
   ("ska under 2025 …"); not the date of a decision referred to ("regeringens beslut den …").
   Money is the amounts stated after the task in its section. A flattened "uppdrag | ansvarig"
-  table in a plan's assignment section gives tasks that open with an infinitive and their bodies;
-* a target is a table row with a target column ("Indikator: …; Utfall 2022: 212; Mål 2024: 18 000")
-  or a sentence stating a target value for a year ("Målvärdet för 2025 är 90 procent").
+  table in a plan's assignment section gives tasks that open with an infinitive and their bodies.
+
+Targets (mål) are read by `ingest.targets`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from core.models import (
     DocumentMeta,
     Evidence,
     Paragraph,
-    TargetRecord,
 )
 from core.sentences import sentence_spans
 
@@ -94,17 +93,7 @@ _INFINITIVE = re.compile(
     r"^(?!(?:Denna|Dessa|Andra|Flera|Båda|Hela|Vissa|Alla|Sina|Våra|Samma|Enda|Nya|Stora|Senaste)\s)"
     r"(?:[A-ZÅÄÖ][a-zåäö]{2,}(?<!rna)a|Ta|Se|Gå|Nå|Få)\s")  # not "Ledamöterna", "Dessa"
 _DONE = re.compile(r"\b(förklaras fullgjort|fullgjort|genomfört|avslutat|pågår|delvis genomfört|ej påbörjat)\b", re.I)
-_TARGET_KEY = re.compile(r"^(Mål|Målvärde|Måltal|Målnivå)\s*(?P<year>(?:19|20)\d\d)?$", re.I)
-_OUTCOME_KEY = re.compile(r"^(Utfall|Resultat|Värde|Basvärde|Nuläge)\s*(?P<year>(?:19|20)\d\d)?$", re.I)
-_FULFILMENT = re.compile(r"\b(delvis uppnått|ej uppnått|inte uppnått|uppnått|uppfyllt|delvis uppfyllt|ej uppfyllt)\b", re.I)
-_TARGET_SENTENCE = re.compile(
-    r"\b(?:målvärde(?:t)?|måltal(?:et)?|målet)\b[^.]{0,80}?\b(?:(?:för|till|år|senast)\s+)?(?P<year>20\d\d)\b"
-    r"[^.]{0,60}?\b(?:är|ska vara|uppgå till|på)\s+(?P<value>\d[\d  ]*(?:,\d+)?\s*(?:%|procent|kronor|st)?)",
-    re.I,
-)
-
-
-def _evidence(p: Paragraph, a: int = 0, b: int | None = None) -> Evidence:
+def cite_span(p: Paragraph, a: int = 0, b: int | None = None) -> Evidence:
     return Evidence(paragraph_id=p.paragraph_id, page=p.page, quote=p.text[a:b].strip())
 
 
@@ -171,7 +160,7 @@ def _clean_receiver(text: str) -> str:
     return text.strip(" ,")
 
 
-def _base(meta: DocumentMeta, kind: str, n: int, p: Paragraph) -> dict:
+def record_base(meta: DocumentMeta, kind: str, n: int, p: Paragraph) -> dict:
     label = section_label(p.section)
     return {
         "record_id": record_id(meta.doc_id, kind, n), "doc_id": meta.doc_id, "document_title": meta.title,
@@ -213,7 +202,7 @@ def _table_assignments(paragraphs: list[Paragraph], giver: str) -> tuple[list[tu
             if pending:
                 j, a, b = pending
                 found.append((j, giver, whole.group(0), Cited(text=paragraphs[j].text[a:b].strip(),
-                                                              source=_evidence(paragraphs[j], a, b)), False))
+                                                              source=cite_span(paragraphs[j], a, b)), False))
                 used |= {i, j}
             pending = None
             continue
@@ -231,7 +220,7 @@ def _table_assignments(paragraphs: list[Paragraph], giver: str) -> tuple[list[tu
                 pending = (i, pos, len(text))
                 break
             task_end = tail.start()
-            found.append((i, giver, tail.group(0), Cited(text=text[pos:task_end].strip(), source=_evidence(p, pos, task_end)), False))
+            found.append((i, giver, tail.group(0), Cited(text=text[pos:task_end].strip(), source=cite_span(p, pos, task_end)), False))
             used.add(i)
             pos = tail.end() + (len(text[tail.end():]) - len(text[tail.end():].lstrip()))
     return found, used
@@ -260,7 +249,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             continue
         if p.kind == "list_item" and lead_receiver:
             found.append((i, giver_default, _receiver_for_item(lead_receiver, p.text),
-                          Cited(text=p.text.strip(), source=_evidence(p)), False))
+                          Cited(text=p.text.strip(), source=cite_span(p)), False))
             continue
         lead = _LIST_LEAD.search(p.text)
         if lead:
@@ -274,7 +263,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             given = _GIVEN.search(s) or _CHARGED.search(s)
             clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
-            task = Cited(text=s.strip(), source=_evidence(p, a, b))
+            task = Cited(text=s.strip(), source=cite_span(p, a, b))
             if gov:
                 found.append((i, gov["giver"], _clean_receiver(gov["recv"]), task, False))
                 known |= _names_given(gov["recv"])
@@ -286,7 +275,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
                 for c in clauses:
                     nxt = _NEXT_CLAUSE.search(s, c.end())
                     end = a + (nxt.start() if nxt else len(s))
-                    clause = Cited(text=p.text[a + c.start():end].strip(), source=_evidence(p, a + c.start(), end))
+                    clause = Cited(text=p.text[a + c.start():end].strip(), source=cite_span(p, a + c.start(), end))
                     found.append((i, giver_default, _clean_receiver(c["recv"] or c["recv2"]), clause, False))
             elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):
                 giver = "kommunfullmäktige" if "fullmäktiges uppdrag" in s else giver_default
@@ -307,7 +296,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
         names = [_name_key(n) for n in _split_names(subject)]
         if not (all(n in known for n in names) or (_PLURAL_RECEIVER.match(subject) and len(known) > 1)):
             continue
-        task = Cited(text=p.text[a:b].strip(), source=_evidence(p, a, b))
+        task = Cited(text=p.text[a:b].strip(), source=cite_span(p, a, b))
         if (i, task.text) in taken:  # already found ("… med uppdrag till X att …"): mark it a measure
             found = [(j, g, r, t, True) if (j, t.text) == (i, task.text) else (j, g, r, t, d) for j, g, r, t, d in found]
         else:
@@ -323,7 +312,7 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
         return []
     # the date must follow a reporting word closely ("redovisas … senast den 31 mars 2026"), so the
     # dates of a status table in the same run of text are not deadlines
-    return [(iso, _evidence(q, a, b)) for iso, start, _ in _dates(s)
+    return [(iso, cite_span(q, a, b)) for iso, start, _ in _dates(s)
             if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
 
 
@@ -359,7 +348,7 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         # only (the § goes on with other decisions, a budget's amounts, the reasoning); elsewhere
         # its own paragraph, then the paragraphs of the same section up to the next assignment (the
         # whole document when it states only one). evals/gold/REGISTER.md states both rules.
-        rec = AssignmentRecord(**_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
+        rec = AssignmentRecord(**record_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         year = _TASK_YEAR.search(task.text)
         if year:
             _add_deadline(rec, year["year"], task.source)
@@ -416,7 +405,7 @@ def _measure_record(
     paragraph, the directive's report dates, and its money."""
     i, giver, receiver, task, _ = found[n]
     p = paragraphs[i]
-    rec = AssignmentRecord(**_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
+    rec = AssignmentRecord(**record_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
     year = _TASK_YEAR.search(task.text)
     if year:
         _add_deadline(rec, year["year"], task.source)
@@ -430,7 +419,7 @@ def _measure_record(
 
 
 def _money_at(q: Paragraph, a: int, b: int) -> list[Cited]:
-    return [Cited(text=m.group(0).strip(), source=_evidence(q, a + m.start(), a + m.end())) for m in _MONEY.finditer(q.text[a:b])]
+    return [Cited(text=m.group(0).strip(), source=cite_span(q, a + m.start(), a + m.end())) for m in _MONEY.finditer(q.text[a:b])]
 
 
 def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:
@@ -446,58 +435,3 @@ def _measure_money(found: list[tuple[int, str, str, Cited, bool]], n: int, parag
     if first != n:
         return _money_in([paragraphs[i]])
     return _money_in([q for q in paragraphs[i:] if section_label(q.section) == label][:12])
-
-
-def _row_fields(text: str) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    for part in text.split("; "):
-        key, sep, value = part.partition(": ")
-        if sep:
-            fields[key.strip()] = value.strip()
-    return fields
-
-
-def extract_targets(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[TargetRecord]:
-    records: list[TargetRecord] = []
-
-    def add(p: Paragraph, **values) -> None:
-        records.append(TargetRecord(**_base(meta, "target", len(records) + 1, p), source=_evidence(p), **values))
-
-    for p in paragraphs:
-        if p.kind == "table_row":
-            fields = _row_fields(p.text)
-            targets = [(k, v, m) for k, v in fields.items() if (m := _TARGET_KEY.match(k))]
-            if not targets:
-                continue
-            _key, value, m = targets[-1]
-            year = m["year"] or ""
-            outcomes = [(k, v, m) for k, v in fields.items() if (m := _OUTCOME_KEY.match(k))]
-            values = {"target": value, "target_year": year}
-            values["goal"] = fields.get("Delmål") or fields.get("Målområde") or section_label(p.section)
-            values["indicator"] = fields.get("Indikator") or fields.get("Indikatorer") or fields.get("Styrmått", "")
-            for _k, v, om in outcomes:
-                oy = om["year"] or ""
-                if year and oy and oy < year:
-                    values["baseline"], values["baseline_year"] = v, oy
-                else:
-                    values["outcome"], values["outcome_year"] = v, oy
-            ful = _FULFILMENT.search(p.text)
-            values["fulfilment"] = ful.group(1) if ful else ""
-            add(p, **values)
-            continue
-        for a, b in sentence_spans(p.text, p.kind):
-            s = p.text[a:b]
-            m = _TARGET_SENTENCE.search(s)
-            if m:
-                ful = _FULFILMENT.search(s)
-                records.append(TargetRecord(
-                    **_base(meta, "target", len(records) + 1, p), goal=section_label(p.section),
-                    indicator=s.strip()[:300], target=m["value"].strip(), target_year=m["year"],
-                    fulfilment=ful.group(1) if ful else "", source=_evidence(p, a, b),
-                ))
-    for rec in records:
-        rec.paragraph_ids = [rec.source.paragraph_id]
-        if not rec.target_year:
-            rec.problems.append("Målåret framgår inte.")
-            rec.partial = True
-    return records

@@ -248,12 +248,17 @@ def _split_page(lines: list[str], segments: list[list[tuple[int, str]]], cut: in
     return page + lines[last + 1:]
 
 
+# A whole line in Markdown emphasis ("*Tabell 1. …*", "**Barn- och utbildningsnämnden**"): the text
+# without the marks, not a "*" bullet.
+_EMPHASIS = re.compile(r"^(\s*)(\*\*|\*|__)(?=\S)(.*\S)\2\s*$")
+
+
 def clean_pages(pages: list[str], layout: str = "text") -> list[Line]:
     """Normalise, remove page furniture and hyphenation; return tagged lines (pages are 1-based)."""
     split = [normalize(p).split("\n") for p in pages]
     split = strip_page_furniture(split)
     if layout == "text":
-        split = mark_lost_bullets(split_columns(split))
+        split = mark_lost_bullets(split_columns([[_EMPHASIS.sub(r"\1\3", ln) for ln in page] for page in split]))
     lines = [
         Line(page_no, canonical_bullets(ln.rstrip()))
         for page_no, page_lines in enumerate(split, start=1)

@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise, product
 
 from ingest.clean import Line, is_bullet, strip_bullet
-from ingest.tables import VoteList, marked_vote_table_at, merge_cell_runs, vote_list_at
+from ingest.tables import (
+    VoteList,
+    aligned_table_at,
+    marked_vote_table_at,
+    merge_cell_runs,
+    pipe_table_at,
+    split_values,
+    vote_list_at,
+)
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
@@ -77,7 +84,7 @@ class ParsedParagraph:
 @dataclass
 class _Block:
     page: int
-    kind: str  # "text" | "list_item"
+    kind: str  # "text" | "list_item" | "table_row"
     lines: list[str] = field(default_factory=list)
 
     @property
@@ -166,6 +173,26 @@ def _generic_heading(text: str, next_text: str | None, typical: int, layout: str
     return len(text) < 0.8 * max(len(next_text), 1) or layout == "pdf"
 
 
+def _number_of(line: Line) -> tuple[int, ...] | None:
+    m = _NUMBERED.match(line.text.strip())
+    return tuple(int(n) for n in m["num"].split(".")) if m else None
+
+
+def _in_numbered_list(lines: list[Line], i: int) -> bool:
+    """Line i and the line right before or after it (no blank line between, same page) are numbered
+    one after the other at the same depth ("1. Inledning" / "2. Bakgrund"): a list such as a table
+    of contents. Numbered headings have text between them."""
+    here = _number_of(lines[i])
+    if here is None:
+        return False
+    for j, step in ((i - 1, -1), (i + 1, 1)):
+        if 0 <= j < len(lines) and lines[j].page == lines[i].page:
+            there = _number_of(lines[j])
+            if there is not None and len(there) == len(here) and there[:-1] == here[:-1] and there[-1] == here[-1] + step:
+                return True
+    return False
+
+
 def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
     """Turn lines into (page, item) where item is a _Heading, _TableHeader or _Block."""
     typical = _typical_line_length(lines)
@@ -200,6 +227,14 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             items.append((line.page, _Heading(1, vote.heading)))
             in_sign = False
             items.append((line.page, vote))
+            in_table = 0
+            continue
+
+        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i)
+        if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
+            flush()
+            i, rows = piped
+            items.extend((line.page, _Block(line.page, "table_row", [row])) for row in rows)
             in_table = 0
             continue
 
@@ -267,6 +302,8 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             long_num = _NUMBERED_LONG.match(text)
             if long_num and _previous_text(lines, i)[-1:] in ("", ".", "!", "?"):
                 heading = _Heading(1, f"{long_num['num']} {long_num['title'].strip()}")
+        if heading is not None and text[0].isdigit() and _in_numbered_list(lines, i):
+            heading = None  # "1. Inledning" / "2. Bakgrund" / …: a table of contents, not headings
         if heading is not None and text[0].isdigit() and (
             (next_text and next_text[0].islower()) or text.endswith(",") or _previous_text(lines, i).endswith(":")
             or in_sign
@@ -321,74 +358,13 @@ def _merge_continuations(items: list[tuple[int, object]]) -> list[tuple[int, obj
             isinstance(item, _Block)
             and item.kind == "text"
             and isinstance(prev, _Block)
+            and prev.kind != "table_row"  # a table row is whole; the note under a table is not part of it
             and _continues(prev.text, item.text)
         ):
             prev.lines.extend(item.lines)
             continue
         merged.append((page, item))
     return merged
-
-
-def _valid_number(groups: list[str]) -> bool:
-    """Swedish thousands grouping: '2 434', '44 150 000', '101,3'."""
-    if not groups:
-        return False
-    first, rest = groups[0], groups[1:]
-    for k, g in enumerate(groups):
-        if "," in g and k != len(groups) - 1:
-            return False
-    head = first.split(",")[0]
-    if not (1 <= len(head) <= 3 or (not rest and len(head) <= 7)):
-        return False
-    if head.startswith("0") and len(head) > 1:
-        return False
-    return all(len(g.split(",")[0]) == 3 for g in rest)
-
-
-def split_values(tail: str, n_columns: int) -> list[str]:
-    """Split the value tail of a table row into at most `n_columns` values.
-
-    '2 434 1 973' -> ['2 434', '1 973']; '50 % 60 %' -> ['50 %', '60 %']; 'Ja' -> ['Ja'].
-    Ambiguous digit runs prefer values of similar magnitude.
-    """
-    tokens = tail.split()
-    values: list[str] = []
-    run: list[str] = []
-    for tok in tokens:
-        if tok == "%":
-            if run:
-                values.append(" ".join(run) + " %")
-                run = []
-        elif tok.endswith("%"):
-            run.append(tok[:-1])
-            values.append(" ".join(run) + " %")
-            run = []
-        elif tok in ("Ja", "Nej"):
-            if run:
-                values.append(" ".join(run))
-                run = []
-            values.append(tok)
-        else:
-            run.append(tok)
-    if run:
-        want = max(1, n_columns - len(values))
-        best: list[str] | None = None
-        best_cost = None
-        for k in range(min(want, len(run)), 0, -1):
-            for cuts in product(range(1, len(run)), repeat=k - 1):
-                if list(cuts) != sorted(set(cuts)):
-                    continue
-                bounds = [0, *cuts, len(run)]
-                parts = [run[a:b] for a, b in pairwise(bounds)]
-                if all(_valid_number(p) for p in parts):
-                    sizes = [len("".join(p).split(",")[0]) for p in parts]
-                    cost = max(sizes) - min(sizes)
-                    if best_cost is None or cost < best_cost:
-                        best, best_cost = [" ".join(p) for p in parts], cost
-            if best:
-                break
-        values.extend(best or [" ".join(run)])
-    return values
 
 
 def _table_rows(blocks: list[tuple[int, _Block]], columns: list[str]) -> list[ParsedParagraph]:

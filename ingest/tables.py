@@ -5,6 +5,13 @@
   for every member, one cell a line. They become one summary paragraph (what was voted on and the
   counts) and one paragraph per vote value naming the members ("Nej (9): Emma Altenhammar (SD), …"),
   so that "who voted against …" has a citable answer.
+* **Markdown pipe tables** (a header row, a rule row "|---|---|", body rows) become one paragraph
+  per body row, each cell named by its column ("Indikator: …; Målvärde 2026: 85 %"), so that a row
+  reads, and is cited, on its own.
+* **Space-aligned tables** (plain text as a PDF converter lays it out): a header row whose cells
+  (two or more spaces apart) name indicator, outcome, target or budget columns, an optional second
+  header row ("2025", "jan–aug 2026") and rule, then rows. A row's label may wrap onto the line
+  above its values, and a cell onto the line below. Each row becomes one 'Column: cell; …' paragraph.
 * **Any other run of tiny cells** (attendance lists, tables of names and times) is merged into
   paragraphs of bounded size by `merge_cell_runs`: thousands of one-word "paragraphs" would
   otherwise crowd out real text in retrieval.
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise, product
 
 from ingest.clean import Line
 
@@ -152,6 +160,101 @@ _MIN_RUN = 8
 _CHUNK_CHARS = 700
 
 
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+
+
+def _pipe_cells(line: str) -> list[str]:
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    cells = [" ".join(c.split()) for c in inner.split("|")]
+    return [re.sub(r"^(\*\*|\*|__)(\S(?:.*\S)?)\1$", r"\2", c) for c in cells]  # "**Summa**"
+
+
+def row_text(header: list[str], cells: list[str]) -> str:
+    """'Column: cell; …' for a table row; a cell without a column name stands alone."""
+    parts = [f"{h}: {c}" if h else c for h, c in zip(header, cells) if c]
+    return "; ".join(parts)
+
+
+def pipe_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A Markdown pipe table starting at line i: (index after it, one 'Column: cell; …' per row)."""
+    if i + 1 >= len(lines) or not lines[i].text.lstrip().startswith("|") or not _PIPE_RULE.match(lines[i + 1].text.strip()):
+        return None
+    header = _pipe_cells(lines[i].text)
+    rows: list[str] = []
+    j = i + 2
+    while j < len(lines) and lines[j].page == lines[i].page and lines[j].text.lstrip().startswith("|"):
+        text = row_text(header, _pipe_cells(lines[j].text))
+        if text:
+            rows.append(text)
+        j += 1
+    return j, rows
+
+
+_GAP_CELL = re.compile(r"\S+(?: \S+)*")
+_COLUMN_WORD = re.compile(
+    r"^(?:Indikator(?:er)?|Utfall|Mål|Målvärde|Målnivå|Måltal|Bedömning|Måluppfyllelse|Budget|Prognos|Nuläge|"
+    r"Utgångs-?|Utgångsvärde|Basvärde|Resultat|Avvikelse)\b", re.I)
+_RULE = re.compile(r"^\s*[-–—=_]{10,}\s*$")
+_FOOTNOTE = re.compile(r"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
+_ALIGN = 3  # how far a cell may start right of its column's header
+
+
+def _gap_cells(line: str) -> list[tuple[int, str]]:
+    """(start, text) of each run of text separated from the next by two or more spaces."""
+    return [(m.start(), m.group(0)) for m in _GAP_CELL.finditer(line)]
+
+
+def _column(starts: list[int], at: int) -> int:
+    return max((k for k, c in enumerate(starts) if c <= at + _ALIGN), default=0)
+
+
+def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A space-aligned table starting at line i: (index after it, one 'Column: cell; …' per row)."""
+    head = _gap_cells(lines[i].text)
+    if len(head) < 3 or sum(1 for _, t in head if _COLUMN_WORD.match(t)) < 2 or any(t[0].isdigit() for _, t in head):
+        return None
+    starts = [c for c, _ in head]
+    names = [t for _, t in head]
+    if starts[0] > 8:  # the first column (row labels) has no name
+        starts, names = [0, *starts], ["", *names]
+    page, j, n = lines[i].page, i + 1, len(lines)
+    if j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
+        more = _gap_cells(lines[j].text)
+        if more and all(c >= starts[1] - _ALIGN for c, _ in more):  # a second header row
+            for c, t in more:
+                k = _column(starts, c)
+                names[k] = names[k][:-1] + t if names[k].endswith("-") and t[:1].islower() else f"{names[k]} {t}".strip()
+            j += 1
+    if j < n and _RULE.match(lines[j].text):
+        j += 1
+    rows: list[list[str]] = []
+    label: list[str] = []
+    while j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
+        cells = _gap_cells(lines[j].text)
+        placed = [""] * len(starts)
+        for c, t in cells:
+            k = _column(starts, c)
+            placed[k] = f"{placed[k]} {t}".strip()
+        if any(_COLUMN_WORD.match(t) for t in placed[1:]) or not (placed[0] or rows or label):
+            return None  # a header of three or more lines, or one split by blank lines: not read
+        if placed[0] and not any(placed[1:]):
+            label.append(placed[0])  # a wrapped row label: the values follow on a later line
+        elif not placed[0] and rows:
+            rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], placed)]  # a wrapped cell
+        else:
+            placed[0] = " ".join([*label, placed[0]]).strip()
+            label = []
+            rows.append(placed)
+        j += 1
+    if not rows:
+        return None
+    texts = []
+    for row in rows:
+        row[0] = _FOOTNOTE.sub("", row[0])
+        texts.append(row_text(names, row))
+    return j, texts
+
+
 def is_cell(text: str) -> bool:
     """A short fragment that is a table cell rather than a sentence."""
     return len(text) <= _CELL_MAX_CHARS and len(text.split()) <= _CELL_MAX_WORDS and not text.endswith(".")
@@ -193,3 +296,65 @@ def merge_cell_runs(paragraphs: list, make) -> list:
             out.append(p)
     close()
     return out
+
+
+def _valid_number(groups: list[str]) -> bool:
+    """Swedish thousands grouping: '2 434', '44 150 000', '101,3'."""
+    if not groups:
+        return False
+    first, rest = groups[0], groups[1:]
+    for k, g in enumerate(groups):
+        if "," in g and k != len(groups) - 1:
+            return False
+    head = first.split(",")[0]
+    if not (1 <= len(head) <= 3 or (not rest and len(head) <= 7)):
+        return False
+    if head.startswith("0") and len(head) > 1:
+        return False
+    return all(len(g.split(",")[0]) == 3 for g in rest)
+
+
+def split_values(tail: str, n_columns: int) -> list[str]:
+    """Split the value tail of a table row into at most `n_columns` values.
+
+    '2 434 1 973' -> ['2 434', '1 973']; '50 % 60 %' -> ['50 %', '60 %']; 'Ja' -> ['Ja'].
+    Ambiguous digit runs prefer values of similar magnitude.
+    """
+    tokens = tail.split()
+    values: list[str] = []
+    run: list[str] = []
+    for tok in tokens:
+        if tok == "%":
+            if run:
+                values.append(" ".join(run) + " %")
+                run = []
+        elif tok.endswith("%"):
+            run.append(tok[:-1])
+            values.append(" ".join(run) + " %")
+            run = []
+        elif tok in ("Ja", "Nej"):
+            if run:
+                values.append(" ".join(run))
+                run = []
+            values.append(tok)
+        else:
+            run.append(tok)
+    if run:
+        want = max(1, n_columns - len(values))
+        best: list[str] | None = None
+        best_cost = None
+        for k in range(min(want, len(run)), 0, -1):
+            for cuts in product(range(1, len(run)), repeat=k - 1):
+                if list(cuts) != sorted(set(cuts)):
+                    continue
+                bounds = [0, *cuts, len(run)]
+                parts = [run[a:b] for a, b in pairwise(bounds)]
+                if all(_valid_number(p) for p in parts):
+                    sizes = [len("".join(p).split(",")[0]) for p in parts]
+                    cost = max(sizes) - min(sizes)
+                    if best_cost is None or cost < best_cost:
+                        best, best_cost = [" ".join(p) for p in parts], cost
+            if best:
+                break
+        values.extend(best or [" ".join(run)])
+    return values

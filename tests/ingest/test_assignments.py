@@ -1,7 +1,7 @@
-"""Assignments and targets with receivers, deadlines, money and target values."""
+"""Assignments with receivers, deadlines and money."""
 
 from core.models import DocumentMeta, Paragraph
-from ingest.assignments import extract_assignments, extract_targets
+from ingest.assignments import extract_assignments
 
 
 def para(n: int, text: str, section: str = "", kind: str = "text") -> Paragraph:
@@ -39,20 +39,6 @@ def test_a_repeated_decision_is_one_assignment():
     ps = [para(1, "Regiondirektören får i uppdrag att genomföra uppdragen."),
           para(2, "Regiondirektören får i uppdrag att genomföra uppdragen.")]
     assert len(extract_assignments(DocumentMeta(doc_id="d"), ps)) == 1
-
-
-def test_target_table_row_and_target_sentence():
-    ps = [
-        para(1, "Delmål: Fler digitala möten; Indikator: Antal digitala vårdmöten; Utfall 2022: 25 777; Mål 2024: 18 000",
-             "Mål 4. Tillgänglig vård", "table_row"),
-        para(2, "Målvärdet för 2030 är 90 procent av alla resor.", "Klimat"),
-        para(3, "Indikator: Nöjdhet; Utfall 2024: 80", "Mål 5", "table_row"),  # no target column: not a target
-    ]
-    first, second = extract_targets(DocumentMeta(doc_id="d"), ps)
-    assert (first.indicator, first.baseline, first.baseline_year, first.target, first.target_year) == (
-        "Antal digitala vårdmöten", "25 777", "2022", "18 000", "2024")
-    assert first.goal == "Fler digitala möten"
-    assert (second.target, second.target_year) == ("90 procent", "2030")
 
 
 def test_abbreviation_after_a_list_item_picks_the_receiver():

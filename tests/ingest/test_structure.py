@@ -183,3 +183,65 @@ def test_numbered_decision_points_in_a_paragraph_are_not_headings():
     )
     assert [p.section for p in paras] == ["§ 114 Ombyggnad av akutmottagningen › Regionstyrelsens beslut"]
     assert paras[0].text.startswith("1. Investeringsutgift") and paras[0].text.endswith("justeras omedelbart.")
+
+
+def test_markdown_pipe_table_rows_name_their_columns_and_a_contents_list_is_no_heading():
+    text = """# Verksamhetsplan 2026
+
+## Innehåll
+
+1. Inledning
+2. Mål och indikatorer
+
+## 1. Inledning
+
+Planen gäller 2026.
+
+## 2. Mål och indikatorer
+
+*Tabell 1. Indikatorer*
+
+| Indikator | Utgångsvärde (2024) | Målvärde 2026 |
+|---|---|---|
+| Andel behöriga elever | 82,4 % | **85 %** |
+
+Kommentar efter tabellen.
+"""
+    ps = parse(text)
+    rows = [p for p in ps if p.kind == "table_row"]
+    assert [p.text for p in rows] == ["Indikator: Andel behöriga elever; Utgångsvärde (2024): 82,4 %; Målvärde 2026: 85 %"]
+    assert rows[0].section == "Verksamhetsplan 2026 › 2. Mål och indikatorer"
+    caption = next(p for p in ps if p.text.startswith("Tabell 1"))
+    assert caption.kind == "text" and caption.text == "Tabell 1. Indikatorer"  # emphasis, not a "*" bullet
+    assert any(p.section.endswith("Innehåll") and "1. Inledning 2. Mål" in p.text for p in ps)
+
+
+def test_space_aligned_table_with_a_two_line_header_and_wrapped_cells():
+    text = """Tabell 1. Indikatorer
+
+  Indikator                                Utgångs-    Utfall         Målvärde     Bedömning
+                                           värde 2024  jan–aug 2026   2026
+  ------------------------------------------------------------------------------------------
+  Andel patienter som fått en
+  bedömning inom tre dagar ¹               81 %        83 %           85 %         Delvis
+                                                                                   uppnått
+  Antal vårdplatser                        398         412            420          Uppnått
+
+¹ Mäts i mars.
+"""
+    ps = parse(text)
+    assert [p.text for p in ps if p.kind == "table_row"] == [
+        "Indikator: Andel patienter som fått en bedömning inom tre dagar; Utgångsvärde 2024: 81 %; "
+        "Utfall jan–aug 2026: 83 %; Målvärde 2026: 85 %; Bedömning: Delvis uppnått",
+        "Indikator: Antal vårdplatser; Utgångsvärde 2024: 398; Utfall jan–aug 2026: 412; Målvärde 2026: 420; "
+        "Bedömning: Uppnått",
+    ]
+    assert ps[-1].kind == "text" and ps[-1].text == "¹ Mäts i mars."  # the note is not part of the last row
+
+
+def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
+    text = """                         Utfall       Budget                    Prognos         Utfall
+   Tjänster                                            Avvikelse
+                         2025          2025                       aug           2024
+"""
+    assert not [p for p in parse(text) if p.kind == "table_row"]
