@@ -52,8 +52,9 @@ _ATT_GIVEN = re.compile(
 )
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:samt\s+|och\s+)?(?:\d{1,2}\.\s+)?att\s|\s\d{1,2}\.\s+att\s")
 _GOVERNMENT = re.compile(
-    r"(?P<giver>Regeringen|[A-ZÅÄÖ][\w-]*(?:fullmäktige|styrelsen|nämnden))\s+(?:uppdrar|ger)\s+(?:åt\s+)?"
-    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
+    r"\b(?P<giver>Regeringen|(?:[A-ZÅÄÖ][\w]*-\s+och\s+[a-zåäö]+|[A-ZÅÄÖa-zåäö][\w-]*)?(?i:fullmäktige|styrelsen|nämnden))"
+    r"\s+(?:uppdrar\s+(?:åt\s+)?|(?:ger|gav)\s+(?:den\s+\d{1,2}\s+[a-zåäö]+\s+\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
+    r"(?P<recv>[\wÅÄÖåäö][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
 )
 _REPORTED = re.compile(
     r"\buppdrag\s+(?:[^.;:]{0,80}?\s)?till\s+(?P<recv>[a-zåäöA-ZÅÄÖ][^.;:]{1,160}?),?\s+(?:att|om att)\b"
@@ -62,7 +63,8 @@ _LIST_LEAD = re.compile(r"\buppdrag(?:en)?\s+till\s+(?P<recv>[\w åäöÅÄÖ-]{
 _ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _LONG = re.compile(r"\b(\d{1,2}) (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
 _MONTH_YEAR = re.compile(r"\b(?:i |per |under )?(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
-_DUE = re.compile(r"\b(redovis\w*|rapporter\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
+# (not a past report: "redovisades för nämnden i juni 2025")
+_DUE = re.compile(r"\b((?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
 _MONEY = re.compile(
     r"\b\d[\d  ]*(?:,\d+)?\s*(?:miljoner|miljon|miljarder|miljard|mnkr|mdkr|mkr|tkr|kronor|kr)\b(?:\s*kronor)?", re.I
 )
@@ -81,8 +83,12 @@ _PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktig
 # 2024-02-01 § 26 till …", "Kommunstyrelsens uppdrag 2025-09-24 § 721 … förklaras fullgjort"): not a new one.
 _CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\d{4}-\d\d-\d\d|den\s+\d{1,2}\s+\w+\s+\d{4})"
                      r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
+_OTHER_TASK = re.compile(r"\bi\s+uppdrag\s+att\b|\buppdrar\s+åt\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
-_TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b")
+# "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
+_SINGULAR_RECEIVER = re.compile(r"^(?P<kind>Myndighet|Nämnd|Styrelse|Förvaltning)en$")
+# The year the work is done: "X ska under 2025 …", "… i uppdrag att införa … under 2026."
+_TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?P<end>20\d\d)\s*\.?\s*$")
 _DECIDED_ON = re.compile(r"\b(?:beslut(?:et)?|skrivelse|dom|protokoll)\s+(?:den\s+)?$", re.I)
 # A two-column "uppdrag | ansvarig" table flattened into text: a task opening with an infinitive
 # ("Formalisera arbetet …") and the bodies responsible after it or in the next paragraph
@@ -264,7 +270,9 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
             task = Cited(text=s.strip(), source=cite_span(p, a, b))
-            if gov:
+            if gov and re.search(r"\bföreslår\s+(?:att\s+)?$", s[:gov.start()]):
+                pass  # "Nämnden föreslår att kommunfullmäktige ger …": a proposal, given where it is decided
+            elif gov:
                 found.append((i, gov["giver"], _clean_receiver(gov["recv"]), task, False))
                 known |= _names_given(gov["recv"])
                 directive_giver = directive_giver or gov["giver"]
@@ -294,7 +302,9 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             continue
         subject = m["subj"].strip()
         names = [_name_key(n) for n in _split_names(subject)]
-        if not (all(n in known for n in names) or (_PLURAL_RECEIVER.match(subject) and len(known) > 1)):
+        kind = _SINGULAR_RECEIVER.match(subject)
+        if not (all(n in known for n in names) or (_PLURAL_RECEIVER.match(subject) and len(known) > 1)
+                or (kind and any(kind["kind"].casefold() in n for n in known))):
             continue
         task = Cited(text=p.text[a:b].strip(), source=cite_span(p, a, b))
         if (i, task.text) in taken:  # already found ("… med uppdrag till X att …"): mark it a measure
@@ -351,7 +361,7 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         rec = AssignmentRecord(**record_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
         year = _TASK_YEAR.search(task.text)
         if year:
-            _add_deadline(rec, year["year"], task.source)
+            _add_deadline(rec, year["year"] or year["end"], task.source)
         start = p.text.find(task.source.quote)
         if p.section.startswith("§") and start >= 0:
             # A decision point's own dates and sums, not its neighbours': an att-sats ("3. att uppdra
@@ -368,7 +378,11 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             own = _money_at(p, start, end)
             rec.money = [m for k, m in enumerate(own) if m.text not in {o.text for o in own[:k]}]
         else:
-            scope = [p, *[q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]]
+            scope = [p]
+            for q in [q for q in paragraphs[i + 1:max(nxt, i + 1)] if section_label(q.section) == label][:8]:
+                if _OTHER_TASK.search(q.text):
+                    break  # another task stated there (a proposal not counted as given): its dates are its own
+                scope.append(q)
             if len(found) == 1:
                 scope = paragraphs[i:] + paragraphs[:i]
             for q in scope:
@@ -377,7 +391,9 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                         _add_deadline(rec, iso, ev)
                 rec.paragraph_ids.append(q.paragraph_id)
             rec.money = _money_in(scope)
-        if n == 0 and len(found) > 1:
+        if n == 0 and len(found) > 1 and (giver == "Regeringen" or any(f[4] for f in found)):
+            # a directive's umbrella: its report dates, wherever they stand (a plan's numbered
+            # assignments are each other's peers, not one umbrella)
             for iso, ev in umbrella_due:
                 _add_deadline(rec, iso, ev)
         done = _DONE.search(task.text)
@@ -408,8 +424,9 @@ def _measure_record(
     rec = AssignmentRecord(**record_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
     year = _TASK_YEAR.search(task.text)
     if year:
-        _add_deadline(rec, year["year"], task.source)
-    for iso, ev in [*(d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)), *umbrella_due]:
+        _add_deadline(rec, year["year"] or year["end"], task.source)
+    final = [max(umbrella_due, key=lambda d: d[0])] if umbrella_due else []  # the slutredovisning, not interim reports
+    for iso, ev in [*(d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)), *final]:
         _add_deadline(rec, iso, ev)
     rec.money = _measure_money(found, n, paragraphs)
     for pid in [p.paragraph_id, *(m.source.paragraph_id for m in rec.money)]:

@@ -196,3 +196,34 @@ def test_a_boards_own_decision_after_its_proposal_gives_assignments_and_a_repeat
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Regionstyrelsen"), ps)
     assert [(r.receiver, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
         ("Regiondirektören", ["2025-09-30"], []), ("Regiondirektören", [], ["124,0 miljoner kronor"])]
+
+
+def test_a_plans_numbered_assignments_are_peers_with_their_own_dates():
+    sec = "6. Uppdrag till förvaltningen"
+    ps = [
+        para(1, "1. Barn- och utbildningsnämnden ger barn- och utbildningsförvaltningen i uppdrag att ta fram en "
+                "handlingsplan för ökad närvaro. Uppdraget ska redovisas senast den 30 september 2026.", sec),
+        para(2, "2. Nämnden ger förvaltningen i uppdrag att införa ett digitalt system i samtliga grundskolor under 2026. "
+                "För införandet avsätts 2,3 miljoner kronor.", sec),
+        para(3, "Uppdraget om skolskjuts redovisades för nämnden i juni 2025 och förklaras fullgjort.", sec),
+        para(4, "Nämnden föreslår att kommunfullmäktige ger kommunstyrelsen i uppdrag att utreda en gemensam kostorganisation. "
+                "Uppdraget ska redovisas senast den 31 mars 2027.", sec),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Barn- och utbildningsnämnden"), ps)
+    assert [r.receiver for r in recs] == ["barn- och utbildningsförvaltningen", "förvaltningen"]  # a proposal is not given
+    assert [d.date for d in recs[0].deadlines] == ["2026-09-30"]  # not its peers' report dates
+    assert [d.date for d in recs[1].deadlines] == ["2026"]  # "… under 2026.", and not the past "redovisades … juni 2025"
+    assert [m.text for m in recs[1].money] == ["2,3 miljoner kronor"]
+
+
+def test_a_directive_measure_by_the_receivers_kind_gets_the_final_report_date_only():
+    ps = [
+        para(1, "Regeringen uppdrar åt Myndigheten för vattenvård (Vattenvårdsmyndigheten) att minska övergödningen.",
+             "Regeringens beslut"),
+        para(2, "Myndigheten ska även fördela bidrag till kommuner för anläggning av våtmarker.", "1 Bidrag"),
+        para(3, "Uppdraget ska delredovisas senast den 31 mars 2027 och slutredovisas senast den 31 mars 2031.", "Redovisning"),
+    ]
+    umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    assert measure.receiver == "Myndigheten" and measure.giver == "Regeringen"
+    assert [d.date for d in measure.deadlines] == ["2031-03-31"]
+    assert [d.date for d in umbrella.deadlines] == ["2027-03-31", "2031-03-31"]
