@@ -73,7 +73,7 @@ _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-Z
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}
 # "Folkhälsomyndigheten ska (även) ta fram …" opening a paragraph of a directive
 _SHALL = re.compile(r"(?P<subj>[A-ZÅÄÖ][^.;:]{1,120}?)\s+ska\s+(?:även\s+|också\s+|dessutom\s+)?(?P<rest>\w.*)", re.S)
-_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning)\b", re.I)  # in the first 120 characters
+_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning\w*|föra\s+en\s+(?:löpande\s+)?dialog|stämma\s+av)\b", re.I)  # in the first 120 characters
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
 # A board's proposal to the council: the assignments in it are given when the council decides.
@@ -83,6 +83,7 @@ _PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktig
 # 2024-02-01 § 26 till …", "Kommunstyrelsens uppdrag 2025-09-24 § 721 … förklaras fullgjort"): not a new one.
 _CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\d{4}-\d\d-\d\d|den\s+\d{1,2}\s+\w+\s+\d{4})"
                      r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
+_FOR_MEASURE = re.compile(r"\s*För\s+(?:åtgärden|åtgärderna|insatsen|uppdraget|arbetet)\s+får\b", re.I)
 _OTHER_TASK = re.compile(r"\bi\s+uppdrag\s+att\b|\buppdrar\s+åt\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
@@ -444,11 +445,14 @@ def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:
 
 
 def _measure_money(found: list[tuple[int, str, str, Cited, bool]], n: int, paragraphs: list[Paragraph]) -> list[Cited]:
-    """The money of measure n: "För åtgärden får X använda …" anywhere in its section when it is the
-    section's first measure, else only in its own paragraph."""
+    """The money of measure n (evals/gold/REGISTER.md): in its own paragraph, and, when it is the
+    first measure under its heading, in the sentence "För åtgärden får X … använda …" under it."""
     i = found[n][0]
-    label = section_label(paragraphs[i].section)
-    first = next(j for j, f in enumerate(found) if f[4] and section_label(paragraphs[f[0]].section) == label)
+    section = paragraphs[i].section
+    own = _money_in([paragraphs[i]])
+    first = next(j for j, f in enumerate(found) if f[4] and paragraphs[f[0]].section == section)
     if first != n:
-        return _money_in([paragraphs[i]])
-    return _money_in([q for q in paragraphs[i:] if section_label(q.section) == label][:12])
+        return own
+    under = [q for q in paragraphs[i + 1:] if q.section == section][:12]
+    return own + [m for q in under for a, b in sentence_spans(q.text, q.kind) if _FOR_MEASURE.match(q.text[a:b])
+                  for m in _money_at(q, a, b)]

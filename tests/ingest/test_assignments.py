@@ -220,10 +220,15 @@ def test_a_directive_measure_by_the_receivers_kind_gets_the_final_report_date_on
     ps = [
         para(1, "Regeringen uppdrar åt Myndigheten för vattenvård (Vattenvårdsmyndigheten) att minska övergödningen.",
              "Regeringens beslut"),
-        para(2, "Myndigheten ska även fördela bidrag till kommuner för anläggning av våtmarker.", "1 Bidrag"),
-        para(3, "Uppdraget ska delredovisas senast den 31 mars 2027 och slutredovisas senast den 31 mars 2031.", "Redovisning"),
+        para(2, "Myndigheten ska även fördela bidrag till kommuner för anläggning av våtmarker. För bidragen får "
+                "Myndigheten använda högst 30 000 000 kronor per år.", "Direktiv › 1 Bidrag"),
+        para(3, "Vattenvårdsmyndigheten ska föra en löpande dialog med Regeringskansliet.", "Direktiv › 1 Bidrag"),
+        para(4, "Kostnaden för tillsynen beräknas till 900 000 kronor.", "Direktiv › 1 Bidrag"),
+        para(5, "För åtgärden får Vattenvårdsmyndigheten använda högst 12 000 000 kronor under 2026.", "Direktiv › 1 Bidrag"),
+        para(6, "Uppdraget ska delredovisas senast den 31 mars 2027 och slutredovisas senast den 31 mars 2031.", "Direktiv › Redovisning"),
     ]
-    umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)  # the dialogue is no measure
     assert measure.receiver == "Myndigheten" and measure.giver == "Regeringen"
     assert [d.date for d in measure.deadlines] == ["2031-03-31"]
+    assert [m.text for m in measure.money] == ["30 000 000 kronor", "12 000 000 kronor"]  # not the cost estimate
     assert [d.date for d in umbrella.deadlines] == ["2027-03-31", "2031-03-31"]
