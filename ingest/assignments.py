@@ -84,6 +84,7 @@ _PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktig
 _CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\d{4}-\d\d-\d\d|den\s+\d{1,2}\s+\w+\s+\d{4})"
                      r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
 _FOR_MEASURE = re.compile(r"\s*För\s+(?:åtgärden|åtgärderna|insatsen|uppdraget|arbetet)\s+får\b", re.I)
+_PROPOSED_BEFORE = re.compile(r"\bföreslår\s+(?:att\s+)?$")  # "… föreslår att kommunfullmäktige ger X i uppdrag"
 _OTHER_TASK = re.compile(r"\bi\s+uppdrag\s+att\b|\buppdrar\s+åt\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
@@ -271,7 +272,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
             task = Cited(text=s.strip(), source=cite_span(p, a, b))
-            if gov and re.search(r"\bföreslår\s+(?:att\s+)?$", s[:gov.start()]):
+            if gov and _PROPOSED_BEFORE.search(s[:gov.start()]):
                 pass  # "Nämnden föreslår att kommunfullmäktige ger …": a proposal, given where it is decided
             elif gov:
                 found.append((i, gov["giver"], _clean_receiver(gov["recv"]), task, False))
@@ -333,6 +334,13 @@ def _add_deadline(rec: AssignmentRecord, iso: str, ev: Evidence) -> None:
         rec.deadlines.append(Deadline(date=iso, source=ev))
 
 
+def _add_task_year(rec: AssignmentRecord) -> None:
+    """The year the task names as when the work is done ("ska under 2025 …", "… under 2026.")."""
+    year = _TASK_YEAR.search(rec.task.text)
+    if year:
+        _add_deadline(rec, year["year"] or year["end"], rec.task.source)
+
+
 def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[AssignmentRecord]:
     found, seen = [], set()
     for item in _found_assignments(meta, paragraphs):  # a decision repeated in the § is one assignment
@@ -360,9 +368,7 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
         # its own paragraph, then the paragraphs of the same section up to the next assignment (the
         # whole document when it states only one). evals/gold/REGISTER.md states both rules.
         rec = AssignmentRecord(**record_base(meta, "assignment", len(records) + 1, p), giver=giver, receiver=receiver, task=task)
-        year = _TASK_YEAR.search(task.text)
-        if year:
-            _add_deadline(rec, year["year"] or year["end"], task.source)
+        _add_task_year(rec)
         start = p.text.find(task.source.quote)
         if p.section.startswith("§") and start >= 0:
             # A decision point's own dates and sums, not its neighbours': an att-sats ("3. att uppdra
@@ -419,13 +425,11 @@ def _measure_record(
     paragraphs: list[Paragraph], umbrella_due: list[tuple[str, Evidence]],
 ) -> AssignmentRecord:
     """Measure n of a directive: its year ("ska under 2025"), the reporting dates of its own
-    paragraph, the directive's report dates, and its money."""
+    paragraph, the directive's final report date, and its money."""
     i, giver, receiver, task, _ = found[n]
     p = paragraphs[i]
     rec = AssignmentRecord(**record_base(meta, "assignment", number, p), giver=giver, receiver=receiver, task=task)
-    year = _TASK_YEAR.search(task.text)
-    if year:
-        _add_deadline(rec, year["year"] or year["end"], task.source)
+    _add_task_year(rec)
     final = [max(umbrella_due, key=lambda d: d[0])] if umbrella_due else []  # the slutredovisning, not interim reports
     for iso, ev in [*(d for a, b in sentence_spans(p.text, p.kind) for d in _deadlines_in(p, a, b)), *final]:
         _add_deadline(rec, iso, ev)

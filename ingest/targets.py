@@ -76,8 +76,7 @@ def _row_fields(text: str) -> list[tuple[str, str]]:
     fields: list[tuple[str, str]] = []
     for part in text.split("; "):
         key, sep, value = part.partition(": ")
-        if sep:
-            fields.append((key.strip(), value.strip()))
+        fields.append((key.strip(), value.strip()) if sep else ("", part.strip()))  # a cell without a column name
     return fields
 
 

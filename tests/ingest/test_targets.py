@@ -66,3 +66,10 @@ def test_target_sentences_and_what_is_not_a_target():
         ("85 %", "", "", ""),
     ]
     assert recs[0].source.quote.startswith("Sjukfrånvaron ska minska") and recs[0].source.quote.endswith("2024.")
+
+
+def test_a_row_label_without_a_column_name_is_the_indicator():
+    ps = [para(1, "Andel förnybar energi; Utfall 2024: 80 %; Mål 2026: 85 %", "Miljö", "table_row")]
+    (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
+    assert (rec.indicator, rec.baseline, rec.baseline_year, rec.target, rec.target_year) == (
+        "Andel förnybar energi", "80 %", "2024", "85 %", "2026")
