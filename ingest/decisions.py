@@ -25,6 +25,7 @@ from core.sentences import sentence_spans
 
 _SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 _VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")
+_LIST_SIGN = re.compile(r"^Bilaga\s+\d+\s+Omröstning: § (\d+)$")
 _DECISION_HEADING = re.compile(
     r"^(Beslut|Beslutet|\w+s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag)$", re.I
 )
@@ -165,7 +166,9 @@ def vote_lists(paragraphs: list[Paragraph]) -> dict[str, tuple[list[Paragraph], 
         m = _VOTE_LIST.match(section_label(p.section))
         if not m:
             continue
-        ps, data = found.setdefault(m.group(1), ([], {"counts": {}, "named": {}}))
+        sign = _LIST_SIGN.search(section_label(p.section))  # one list of several §§: "Bilaga 1 Omröstning: § 86"
+        key = f"{m.group(1)}§{sign.group(1)}" if sign else m.group(1)
+        ps, data = found.setdefault(key, ([], {"counts": {}, "named": {}}))
         ps.append(p)
         row = _VOTE_ROW.match(p.text)
         if row:
@@ -284,7 +287,7 @@ def _cite(v: Vote, ev: Evidence) -> None:
         v.sources.append(ev)
 
 
-def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]]) -> list[Vote]:
+def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]], number: str = "") -> list[Vote]:
     votes: list[Vote] = []
     current: Vote | None = None
 
@@ -369,8 +372,10 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 _set_count(v, key, int(m["n"]) if m["n"] else None, keep=True)
                 _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
-            if ref and current is not None and ref["n"] in lists:
-                listed, data = lists[ref["n"]]
+            key = (f"{ref['n']}§{number}" if f"{ref['n']}§{number}" in lists else ref["n"]) if ref else ""
+            if ref and key in lists and (current is not None or _LIST_SIGN.match(lists[key][0][0].section)):
+                current = vote()  # a list of its own for this § ("Bilaga 1 Omröstning: § 86") is its vote
+                listed, data = lists[key]
                 for key, people in data["named"].items():
                     current.named.setdefault(key, people)
                 counts = data["counts"]
@@ -421,7 +426,7 @@ def _record(meta: DocumentMeta, number: str, key: str, group: list[Paragraph], l
             found = _FOUND.search(p.text)
             if found:
                 rec.adopted = Cited(text=found["who"], source=_evidence(p, found.start("who"), found.end("who")))
-    rec.votes = _votes(group, lists)
+    rec.votes = _votes(group, lists, number)
     for point in rec.decision_points:
         if re.search(r"\båterremitt|\båterremiss", point.text, re.I) and not re.search(r"avslag på återremiss", point.text, re.I):
             rec.deferred, rec.deferred_source = "återremiss", point.source

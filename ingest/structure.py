@@ -16,6 +16,7 @@ from ingest.clean import Line, is_bullet, strip_bullet
 from ingest.tables import (
     VoteList,
     aligned_table_at,
+    marked_vote_lists_at,
     marked_vote_table_at,
     merge_cell_runs,
     pipe_table_at,
@@ -221,12 +222,14 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         next_text = lines[i + 1].text.strip() if same_page else None
 
         found = vote_list_at(lines, i)
-        if found is not None:
+        several = marked_vote_lists_at(lines, i) if found is None else None
+        if found is not None or several is not None:
             flush()
-            i, vote = found
-            items.append((line.page, _Heading(1, vote.heading)))
+            i, votes = (found[0], [found[1]]) if found is not None else several  # type: ignore[misc]
+            for vote in votes:
+                items.append((line.page, _Heading(1, vote.heading)))
+                items.append((line.page, vote))
             in_sign = False
-            items.append((line.page, vote))
             in_table = 0
             continue
 

@@ -154,6 +154,56 @@ def marked_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | N
     return j, [f"{side} ({len(names)}): {', '.join(names)}." for side, names in sides.items()]
 
 
+_SIDE_WORD = re.compile(r"\b(Ja|Nej|Avst\w*)\b")
+_SIGN_COLUMN = re.compile(r"§\s*(\d{1,4})")
+_APPENDIX_LINE = re.compile(r"^\s*Bilaga\s+(\d+)\b")
+_PERSON = re.compile(r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)")
+_X = re.compile(r"(?<!\S)[Xx×](?!\S)")
+
+
+def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]] | None:
+    """A närvaro- och voteringslista with Ja/Nej/Avstår columns for several §§ side by side ("§ 86"
+    and "§ 88" on the line above): (index after it, one VoteList per §), or None. A row's last
+    "Name (P)" is who voted (a tjänstgörande ersättare stands after the member it replaces)."""
+    sides = [(m.group(1), m.start()) for m in _SIDE_WORD.finditer(lines[i].text)]
+    if len(sides) < 4 or len({side[:3].lower() for side, _ in sides}) == len(sides):
+        return None
+    k = i - 1
+    while k >= 0 and not lines[k].text.strip():
+        k -= 1
+    signs = [(m.group(1), m.start()) for m in _SIGN_COLUMN.finditer(lines[k].text)] if k >= 0 else []
+    if len(signs) < 2:
+        return None
+    columns: list[tuple[int, str, str]] = []  # position, §, side
+    for side, at in sides:  # each column under its nearest § (a § stands over, or centred over, its columns)
+        sign = min(signs, key=lambda s: abs(s[1] - at))[0]
+        columns.append((at, sign, {"ja": "Ja", "nej": "Nej"}.get(side.lower(), "Avstår")))
+    if len({sign for _, sign, _ in columns}) != len(signs):
+        return None
+    label = next((f"Bilaga {m.group(1)}" for q in range(k, max(k - 10, -1), -1)
+                  if (m := _APPENDIX_LINE.match(lines[q].text))), "Voteringslista")
+    votes: dict[str, dict[str, list[str]]] = {sign: {} for sign, _ in signs}
+    j = i + 1
+    while j < len(lines) and lines[j].page == lines[i].page and lines[j].text.strip():
+        text = lines[j].text
+        people, marks = list(_PERSON.finditer(text)), [m.start() for m in _X.finditer(text)]
+        if not (people and marks):
+            if _SUM_ROW.match(text):
+                j += 1
+                continue
+            break
+        voter = people[-1]
+        for at in marks:
+            _, sign, side = min(columns, key=lambda c: abs(c[0] - at))
+            votes[sign].setdefault(side, []).append(f"{voter['name']} ({voter['party']})")
+        j += 1
+    if not any(votes.values()):
+        return None
+    return j, [VoteList(page=lines[i].page, label=label, item=[f"Ärendemening: § {sign}"],
+                        counts=[f"Antal {side}: {len(names)}" for side, names in by_side.items()], votes=by_side)
+               for sign, by_side in votes.items() if by_side]
+
+
 _CELL_MAX_CHARS = 40
 _CELL_MAX_WORDS = 5
 _MIN_RUN = 8

@@ -197,3 +197,46 @@ def test_att_gälla_goes_on_and_a_property_designation_is_not_a_lead():
         "Förvaltningen får i uppdrag att ta fram en plan.",
         "Nämnden beslutar att uppdra åt förvaltningschefen att inrätta en tjänst.",
         "Informationen noteras."]
+
+
+def test_a_vote_list_with_columns_for_two_paragraphs_gives_each_its_names(tmp_path):
+    text = """Kommunfullmäktige
+Protokoll 2025-09-22
+
+§ 86 Dnr KS 2025/164
+Taxa för vatten och avlopp
+
+Beslut
+Taxan fastställs.
+
+Omröstning begärs och verkställs. Hur var och en har röstat framgår av bilaga 1.
+
+§ 88 Dnr KS 2024/233
+Motion om kollektivtrafik
+
+Beslut
+Motionen avslås.
+
+Omröstning begärs och verkställs. Hur var och en har röstat framgår av bilaga 1.
+
+Bilaga 1 till kommunfullmäktiges protokoll 2025-09-22
+
+NÄRVARO- OCH VOTERINGSLISTA
+
+                                                        § 86             § 88
+Ledamöter                  Tjänstgörande ersättare  Ja   Nej  Avst   Ja   Nej  Avst
+Anna Ahl (S), ordf.                                 X                X
+Bo Berg (S)                                         X                     X
+Johan Åkesson (M)          Pia Grönlund (M)              X                X
+Ulrika Sandberg (L)                                           X      X
+
+Summa                                               2    1    1      2    2    0
+"""
+    path = tmp_path / "kf.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    recs = {r.number: r for r in extract_decisions(parsed.meta, parsed.paragraphs)}
+    named = {n: {k: [p.name for p in v] for k, v in recs[n].votes[0].named.items()} for n in ("86", "88")}
+    assert named["86"] == {"ja": ["Anna Ahl", "Bo Berg"], "nej": ["Pia Grönlund"], "avstår": ["Ulrika Sandberg"]}
+    assert named["88"] == {"ja": ["Anna Ahl", "Ulrika Sandberg"], "nej": ["Bo Berg", "Pia Grönlund"]}
+    assert (recs["88"].votes[0].yes, recs["88"].votes[0].no) == (2, 2)
