@@ -165,6 +165,7 @@ def _clean_receiver(text: str) -> str:
     text = re.sub(r"^Det är\s+(.+?)\s+som$", r"\1", text)  # "Det är Folkhälsomyndigheten som"
     text = re.sub(r"^(?:.*\s)?till\s+(.+?)\s+som$", r"\1", text)  # "Ärendet återremitteras till X som"
     text = re.sub(r"\s*\([^)]{1,40}\)$", "", text)  # "Statens jordbruksverk (Jordbruksverket)"
+    text = re.sub(r"^.*\)\s+(?=[A-ZÅÄÖ][\w-]+(?:\s|$))", "", text)  # a heading run in: "Uppdrag 1 – … (RF …, § 162) Regionstyrelsen"
     return text.strip(" ,")
 
 

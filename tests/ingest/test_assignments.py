@@ -232,3 +232,10 @@ def test_a_directive_measure_by_the_receivers_kind_gets_the_final_report_date_on
     assert [d.date for d in measure.deadlines] == ["2031-03-31"]
     assert [m.text for m in measure.money] == ["30 000 000 kronor", "12 000 000 kronor"]  # not the cost estimate
     assert [d.date for d in umbrella.deadlines] == ["2027-03-31", "2031-03-31"]
+
+
+def test_a_heading_run_into_the_paragraph_is_not_part_of_the_receiver():
+    ps = [para(1, "Uppdrag 2 – Budget 2026 med plan för 2027–2028 (RF 2025-11-25, § 162) Regionstyrelsen får i uppdrag "
+                  "att ta fram en plan för kompetensförsörjning. Status: Pågår")]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
+    assert rec.receiver == "Regionstyrelsen"
