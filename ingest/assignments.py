@@ -11,7 +11,8 @@ paragraph it came from:
   which carries their money. Deadlines are the dates that closely follow a reporting word
   ("ska redovisas senast den 31 mars 2026") in the same section, and a year the task names
   ("ska under 2025 …"); not the date of a decision referred to ("regeringens beslut den …").
-  Money is the amounts stated after the task in its section. A flattened "uppdrag | ansvarig"
+  Money is the amounts of the assignment's own paragraph and of a later sentence in its section
+  that funds it ("För uppdraget avsätts …"). A flattened "uppdrag | ansvarig"
   table in a plan's assignment section gives tasks that open with an infinitive and their bodies.
 
 Targets (mål) are read by `ingest.targets`.
@@ -85,6 +86,7 @@ _CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\
                      r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
 _FOR_MEASURE = re.compile(r"\s*För\s+(?:åtgärden|åtgärderna|insatsen|uppdraget|arbetet)\s+får\b", re.I)
 _PROPOSED_BEFORE = re.compile(r"\bföreslår\s+(?:att\s+)?$")  # "… föreslår att kommunfullmäktige ger X i uppdrag"
+_FUNDS = re.compile(r"^\s*För\s+(?:uppdraget|detta|arbetet|åtgärden|ändamålet)\b|\bavsätts\b|\btillförs\b", re.I)
 _OTHER_TASK = re.compile(r"\bi\s+uppdrag\s+att\b|\buppdrar\s+åt\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
@@ -398,7 +400,11 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
                     for iso, ev in _deadlines_in(q, a, b):
                         _add_deadline(rec, iso, ev)
                 rec.paragraph_ids.append(q.paragraph_id)
-            rec.money = _money_in(scope)
+            # money: the assignment's own paragraph, and a later sentence that funds it ("För
+            # uppdraget avsätts 2 miljoner kronor."), not every amount of the section's statistics
+            rec.money = _money_in(scope) if len(found) == 1 else _money_in([p]) + [
+                m for q in scope[1:] for a, b in sentence_spans(q.text, q.kind) if _FUNDS.search(q.text[a:b])
+                for m in _money_at(q, a, b)]
         if n == 0 and len(found) > 1 and (giver == "Regeringen" or any(f[4] for f in found)):
             # a directive's umbrella: its report dates, wherever they stand (a plan's numbered
             # assignments are each other's peers, not one umbrella)

@@ -239,3 +239,13 @@ def test_a_heading_run_into_the_paragraph_is_not_part_of_the_receiver():
                   "att ta fram en plan för kompetensförsörjning. Status: Pågår")]
     (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
     assert rec.receiver == "Regionstyrelsen"
+
+
+def test_money_is_the_assignments_own_or_a_sentence_that_funds_it_not_the_sections_statistics():
+    ps = [
+        para(1, "Kulturnämnden får i uppdrag att utreda ett nytt bibliotek.", "Uppdrag"),
+        para(2, "Kostnaden per besök var 4 900 kronor 2024. För uppdraget avsätts 2 miljoner kronor.", "Uppdrag"),
+        para(3, "Fritidsnämnden får i uppdrag att se över avgifterna.", "Uppdrag"),
+    ]
+    first, second = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
+    assert [m.text for m in first.money] == ["2 miljoner kronor"] and second.money == []
