@@ -48,5 +48,6 @@ def test_documents_in_other_layouts_stay_above_their_floors():
 def test_synthetic_sets_share_no_document():
     docs = {half: {json.loads(line)["document"] for kind in ("decisions", "assignments", "targets")
                    for line in (GOLD / f"register-{kind}-synthetic-{half}.jsonl").open(encoding="utf-8") if line.strip()}
-            for half in ("tune", "test")}
-    assert docs["tune"] and docs["test"] and not docs["tune"] & docs["test"]
+            for half in ("tune", "test", "holdout")}
+    assert all(docs.values())
+    assert not (docs["tune"] & docs["test"] or docs["tune"] & docs["holdout"] or docs["test"] & docs["holdout"])
