@@ -225,7 +225,10 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         several = marked_vote_lists_at(lines, i) if found is None else None
         if found is not None or several is not None:
             flush()
-            i, votes = (found[0], [found[1]]) if found is not None else several  # type: ignore[misc]
+            if found is not None:
+                i, votes = found[0], [found[1]]
+            elif several is not None:
+                i, votes = several
             for vote in votes:
                 items.append((line.page, _Heading(1, vote.heading)))
                 items.append((line.page, vote))

@@ -4,7 +4,8 @@
   "Antal Ja: 72 / Antal Nej: 9 / Antal Avstår: 0 / Antal Frånv: 0", then name, party, seat and vote
   for every member, one cell a line. They become one summary paragraph (what was voted on and the
   counts) and one paragraph per vote value naming the members ("Nej (9): Emma Altenhammar (SD), …"),
-  so that "who voted against …" has a citable answer.
+  so that "who voted against …" has a citable answer. A närvaro- och voteringslista with X-marked
+  Ja/Nej/Avstår columns for several §§ side by side gives one such vote list per §.
 * **Markdown pipe tables** (a header row, a rule row "|---|---|", body rows) become one paragraph
   per body row, each cell named by its column ("Indikator: …; Målvärde 2026: 85 %"), so that a row
   reads, and is cited, on its own.
