@@ -373,7 +373,7 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
             key = (f"{ref['n']}§{number}" if f"{ref['n']}§{number}" in lists else ref["n"]) if ref else ""
-            if ref and key in lists and (current is not None or _LIST_SIGN.match(lists[key][0][0].section)):
+            if ref and key in lists and (current is not None or _LIST_SIGN.match(section_label(lists[key][0][0].section))):
                 current = vote()  # a list of its own for this § ("Bilaga 1 Omröstning: § 86") is its vote
                 listed, data = lists[key]
                 for key, people in data["named"].items():

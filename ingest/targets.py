@@ -126,7 +126,7 @@ def _row_targets(meta: DocumentMeta, paragraphs: list[Paragraph], i: int, number
     for key, value in fields:
         if _TARGET_COL.match(key) and (_VALUE_CELL.match(value) or (_year(key) and value.lower() not in _NO_VALUE)):
             targets.append((_year(key), value))
-        elif _GOAL_COL.match(key) and not goal:
+        elif _GOAL_COL.match(key) and not _year(key) and value.lower() not in _NO_VALUE and not goal:
             goal = value
         elif _BASE_COL.match(key) and value.lower() not in _NO_VALUE:
             bases.append((_year(key), value))
@@ -141,7 +141,8 @@ def _row_targets(meta: DocumentMeta, paragraphs: list[Paragraph], i: int, number
     records: list[TargetRecord] = []
     for year, value in targets:
         year = year or _caption_year(paragraphs, i)
-        now = [o for o in outcomes if year and o[0] >= year] or ([] if year else outcomes[-1:])
+        # the outcome for the target's year; an outcome column without a year is this report's
+        now = [o for o in outcomes if year and o[0] >= year] or [o for o in outcomes if not o[0] or not year][-1:]
         earlier = [o for o in outcomes if year and o[0] and o[0] < year]
         base = bases[-1] if bases else (earlier[-1] if earlier and not now else ("", ""))
         outcome = now[-1] if now else ("", "")

@@ -73,3 +73,9 @@ def test_a_row_label_without_a_column_name_is_the_indicator():
     (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
     assert (rec.indicator, rec.baseline, rec.baseline_year, rec.target, rec.target_year) == (
         "Andel förnybar energi", "80 %", "2024", "85 %", "2026")
+
+
+def test_an_outcome_column_without_a_year_is_the_outcome_and_a_dash_is_no_goal():
+    ps = [para(1, "Indikator: Andel nöjda; Utfall: 81 %; Mål 2025: –; Mål 2026: 85 %", "Strategiskt mål 2.1 Nöjda invånare", "table_row")]
+    (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
+    assert (rec.target, rec.target_year, rec.outcome, rec.goal) == ("85 %", "2026", "81 %", "Nöjda invånare")
