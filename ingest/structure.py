@@ -13,16 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import Line, is_bullet, strip_bullet
-from ingest.tables import (
-    VoteList,
-    aligned_table_at,
-    marked_vote_lists_at,
-    marked_vote_table_at,
-    merge_cell_runs,
-    pipe_table_at,
-    split_values,
-    vote_list_at,
-)
+from ingest.tables import aligned_table_at, merge_cell_runs, pipe_table_at, split_values
+from ingest.votelists import VoteList, marked_vote_lists_at, marked_vote_table_at, vote_list_at
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9

@@ -1,0 +1,197 @@
+"""Named vote lists (voteringslistor) as protocol systems print them in an appendix.
+
+Each list becomes a `VoteList`: one summary paragraph (what was voted on and the counts) and one
+paragraph per vote value naming the members ("Röstade Nej (9): Emma Altenhammar (SD), …"), so that
+"who voted against …" has a citable answer. Layouts read:
+
+* one cell a line: a header "Antal Ja: 72 / Antal Nej: 9 / …", then name, party, seat and vote for
+  every member (`vote_list_at`);
+* a table with X-marked "Ja  Nej  Avstår" columns (`marked_vote_table_at`), also for several §§
+  side by side in one närvaro- och voteringslista (`marked_vote_lists_at`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import Line
+
+_COUNT = re.compile(r"^Antal\s+(Ja|Nej|Avstår|Frånv\w*|Frånvarande|Kvittade)\s*:\s*(\d+)\s*$", re.IGNORECASE)
+_APPENDIX = re.compile(r"^Bilaga\s+\d+\b")
+_ITEM = re.compile(r"^(Ärende|Ärendemening|Votering|Omröstning)\s*:\s*(.+)$")
+_VOTE = re.compile(r"^(Ja|Nej|Avstår|Frånvarande|Frånv)$")
+_SEAT = re.compile(r"^\d{1,3}\s+(Ledamot|Ersättare|Ordförande|Ordf|\d:e\s+v\s+Ordf|[\w:. ]*Ordf\w*)$", re.I)
+_PARTY = re.compile(r"^[A-ZÅÄÖ]{1,3}$")
+_TRAILING_PARTY = re.compile(r"^(.*\S)\s+([A-ZÅÄÖ]{1,3})$")
+_PARAGRAPH_SIGN = re.compile(r"^§\s*\d{1,4}\s+\S")
+_HEADER_WORDS = {"namn", "parti", "plats", "röst", "resultat"}
+_MAX_NAME_PARTS = 3
+
+
+
+@dataclass
+class VoteList:
+    """One named vote: what it was about, the counts and who voted how."""
+
+    page: int
+    label: str  # "Bilaga 6"
+    item: list[str] = field(default_factory=list)  # "Ärende: 10:2", "Ärendemening: …"
+    counts: list[str] = field(default_factory=list)  # "Antal Ja: 72", …
+    votes: dict[str, list[str]] = field(default_factory=dict)  # "Ja" -> ["Aslan Akbas (S)", …]
+
+    @property
+    def heading(self) -> str:
+        about = next((v.split(":", 1)[1].strip() for v in self.item if v.startswith("Ärendemening")), "")
+        return f"{self.label} Omröstning" + (f": {about}" if about else "")
+
+    def paragraphs(self) -> list[tuple[str, str]]:
+        """(kind, text) of the summary paragraph and one paragraph per vote value."""
+        summary = ". ".join([*self.item, *self.counts]) + "."
+        out = [("text", summary)]
+        for vote, names in self.votes.items():
+            out.append(("table_row", f"Röstade {vote} ({len(names)}): {', '.join(names)}."))
+        return out
+
+
+def _is_furniture_like(text: str, body_words: set[str]) -> bool:
+    return text.lower() in body_words or bool(re.match(r"^(\d+\s*\(\d+\)|Protokoll nr \d+|Sammanträdesdatum)", text))
+
+
+def vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
+    """A named vote list starting at line i ("Bilaga N" or a count line within the next lines):
+    (index after it, the list), or None."""
+    text = lines[i].text.strip()
+    if not _APPENDIX.match(text):
+        return None
+    lookahead = [ln.text.strip() for ln in lines[i + 1 : i + 14] if ln.text.strip()]
+    if not any(_COUNT.match(t) for t in lookahead[:8]):
+        return None
+    vote = VoteList(page=lines[i].page, label=text)
+    pending: list[str] = []
+    party = ""
+    body_words = {"kommunfullmäktige", "kommunstyrelsen", "regionfullmäktige", "regionstyrelsen"}
+    j = i + 1
+    while j < len(lines):
+        t = lines[j].text.strip()
+        if not t:
+            j += 1
+            continue
+        if _APPENDIX.match(t) or _PARAGRAPH_SIGN.match(t):
+            break
+        if m := _COUNT.match(t):
+            vote.counts.append(f"Antal {m.group(1)}: {m.group(2)}")
+        elif (m := _ITEM.match(t)) and not vote.votes:
+            vote.item.append(f"{m.group(1)}: {m.group(2)}")
+        elif vote.item and not vote.counts and vote.item[-1].startswith("Ärendemening"):
+            vote.item[-1] += f" {t}"  # the subject wraps onto the next line
+        elif _VOTE.match(t) and (pending or party):
+            name = " ".join(pending[-_MAX_NAME_PARTS:])
+            vote.votes.setdefault(t if t != "Frånv" else "Frånvarande", []).append(
+                f"{name} ({party})" if party else name
+            )
+            pending, party = [], ""
+        elif _SEAT.match(t) or t.lower() in _HEADER_WORDS or _is_furniture_like(t, body_words):
+            pass
+        elif _PARTY.match(t):
+            party = t
+        elif (m := _TRAILING_PARTY.match(t)) and not party and len(t) < 60:
+            pending.append(m.group(1))
+            party = m.group(2)
+        elif len(t) < 60:
+            pending.append(t)
+        else:
+            break  # running text: the list has ended
+        j += 1
+    if not vote.counts:
+        return None
+    return j, vote
+
+
+# A voteringslista printed as a table: a header naming the vote columns, then one row per member
+# with a mark ("X", or the side itself) under the column of their vote:
+#   Ledamot                 Ja      Nej     Avstår
+#   Ulla Berg (S)           X
+_MARKED_HEADER = re.compile(r"\bJa\s{2,}Nej\b(?:\s{2,}Avstår\b)?")
+_MARK = re.compile(r"(?<!\S)(?P<mark>[Xx×]|Ja|Nej|Avstår)\s*$")
+_ROW_NAME = re.compile(r"^\s*(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})\s*(?:\((?P<party>[A-ZÅÄÖ]{1,3})\)|\s{2,}(?P<col>[A-ZÅÄÖ]{1,3})\b)")
+_SUM_ROW = re.compile(r"^\s*(Summa|Totalt|Antal)\b", re.I)
+
+
+def marked_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A vote table with marks under "Ja  Nej  Avstår" starting at line i: (index after it, one
+    line per side naming its members, "Ja (5): Ulla Berg (S), …"), or None."""
+    header = _MARKED_HEADER.search(lines[i].text)
+    if not header:
+        return None
+    found = [(m.group(0), m.start()) for m in re.finditer(r"\b(Ja|Nej|Avstår)\b", lines[i].text)]
+    if len({side for side, _ in found}) < len(found):
+        return None  # columns for several votes ("§ 86: Ja Nej Avst, § 88: Ja Nej Avst"): not read
+    columns = dict(found)
+    sides: dict[str, list[str]] = {}
+    j = i + 1
+    while j < len(lines) and lines[j].text.strip():
+        text = lines[j].text.rstrip()
+        row, mark = _ROW_NAME.match(text), _MARK.search(text)
+        if row and mark:
+            side = mark["mark"]
+            if side.lower() in ("x", "×"):  # under which column: the nearest header word
+                side = min(columns, key=lambda c: abs(columns[c] - mark.start()))
+            party = row["party"] or row["col"]
+            sides.setdefault(side, []).append(f"{row['name']} ({party})")
+        elif not _SUM_ROW.match(text):
+            break
+        j += 1
+    if not sides:
+        return None
+    return j, [f"{side} ({len(names)}): {', '.join(names)}." for side, names in sides.items()]
+
+
+_SIDE_WORD = re.compile(r"\b(Ja|Nej|Avst\w*)\b")
+_SIGN_COLUMN = re.compile(r"§\s*(\d{1,4})")
+_APPENDIX_LINE = re.compile(r"^\s*Bilaga\s+(\d+)\b")
+_PERSON = re.compile(r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)")
+_X = re.compile(r"(?<!\S)[Xx×](?!\S)")
+
+
+def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]] | None:
+    """A närvaro- och voteringslista with Ja/Nej/Avstår columns for several §§ side by side ("§ 86"
+    and "§ 88" on the line above): (index after it, one VoteList per §), or None. A row's last
+    "Name (P)" is who voted (a tjänstgörande ersättare stands after the member it replaces)."""
+    sides = [(m.group(1), m.start()) for m in _SIDE_WORD.finditer(lines[i].text)]
+    if len(sides) < 4 or len({side[:3].lower() for side, _ in sides}) == len(sides):
+        return None
+    k = i - 1
+    while k >= 0 and not lines[k].text.strip():
+        k -= 1
+    signs = [(m.group(1), m.start()) for m in _SIGN_COLUMN.finditer(lines[k].text)] if k >= 0 else []
+    if len(signs) < 2:
+        return None
+    columns: list[tuple[int, str, str]] = []  # position, §, side
+    for side, at in sides:  # each column under its nearest § (a § stands over, or centred over, its columns)
+        sign = min(signs, key=lambda s: abs(s[1] - at))[0]
+        columns.append((at, sign, {"ja": "Ja", "nej": "Nej"}.get(side.lower(), "Avstår")))
+    if len({sign for _, sign, _ in columns}) != len(signs):
+        return None
+    label = next((f"Bilaga {m.group(1)}" for q in range(k, max(k - 10, -1), -1)
+                  if (m := _APPENDIX_LINE.match(lines[q].text))), "Voteringslista")
+    votes: dict[str, dict[str, list[str]]] = {sign: {} for sign, _ in signs}
+    j = i + 1
+    while j < len(lines) and lines[j].page == lines[i].page and lines[j].text.strip():
+        text = lines[j].text
+        people, marks = list(_PERSON.finditer(text)), [m.start() for m in _X.finditer(text)]
+        if not (people and marks):
+            if _SUM_ROW.match(text):
+                j += 1
+                continue
+            break
+        voter = people[-1]
+        for at in marks:
+            _, sign, side = min(columns, key=lambda c: abs(c[0] - at))
+            votes[sign].setdefault(side, []).append(f"{voter['name']} ({voter['party']})")
+        j += 1
+    if not any(votes.values()):
+        return None
+    return j, [VoteList(page=lines[i].page, label=label, item=[f"Ärendemening: § {sign}"],
+                        counts=[f"Antal {side}: {len(names)}" for side, names in by_side.items()], votes=by_side)
+               for sign, by_side in votes.items() if by_side]
