@@ -81,15 +81,20 @@ _NOTE = re.compile(r"\bantecknar (som yttrande|till protokollet)|\bprotokollsant
 _MOTION = re.compile(r"\byrkar\b", re.I)
 _PROPOSITION = re.compile(r"voteringsproposition:\s*[\"”](?P<text>[^\"”]+)[\"”]", re.I)
 _OUTCOME = re.compile(r"utfaller med (?P<yes>\d+) Ja(?:-röster)? mot (?P<no>\d+) Nej", re.I)
-_ABSTAIN = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot|ersättare) avstår", re.I)
-_ABSENT = re.compile(r"(?P<n>\d+) (?:ledamöter|ledamot) (?:är |var )?frånvarande", re.I)
+_WORD_NUMBERS = {"en": 1, "ett": 1} | {w: n for n, w in enumerate(
+    ["två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv", "tretton", "fjorton", "femton"], start=2)}
+_NUMBER = r"(?P<n>\d+|" + "|".join(_WORD_NUMBERS) + ")"
+# "2 ledamöter avstår", "Vänsterpartiets fyra ledamöter avstår från att rösta"
+_ABSTAIN = re.compile(rf"\b{_NUMBER} (?:ledamöter|ledamot|ersättare) (?:avstår|avstod)", re.I)
+_ABSENT = re.compile(rf"\b{_NUMBER} (?:ledamöter|ledamot) (?:är |var )?frånvarande", re.I)
 _INLINE_SIDE = re.compile(r"röstar (?P<side>Ja|Nej) \((?P<n>\d+)\)|avstår från att rösta \((?P<abst>\d+)\)", re.I)
 # "Omröstningsresultat: 8 ja, 5 nej, 2 avstår"; "Ordförandens förslag (ja) erhåller 8 röster och …
 # förslag (nej) 5 röster"
 _COUNT_LIST = re.compile(r"\b(?P<yes>\d+)\s+ja\b\s*,?\s*(?P<no>\d+)\s+nej\b(?:\s*,?\s*(?:och\s+)?(?P<abst>\d+)\s+avst\w*)?", re.I)
 _SIDE_GETS = re.compile(r"\((?P<side>ja|nej)\)\s+(?:erhåller\s+|får\s+|fick\s+)?(?P<n>\d+)\s+röster\b", re.I)
 _COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röst(?:er)?\b|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
-_APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)", re.I)
+# "Hur var och en har röstat framgår av bilaga 1", "Voteringslista, se bilaga 2"
+_APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)|(?=.*(?:röst|voter|omröstning)).*?\bbilaga (?P<m>\d+)", re.I)
 _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
 # A named vote list in the § itself: "Ja-röster: A (S), B (M)", "Nej (3): C (SD), D (V)", "Avstår (2): …"
 _SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?"
@@ -287,6 +292,10 @@ def _cite(v: Vote, ev: Evidence) -> None:
         v.sources.append(ev)
 
 
+def _count(word: str) -> int:
+    return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
+
+
 def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]], number: str = "") -> list[Vote]:
     votes: list[Vote] = []
     current: Vote | None = None
@@ -317,9 +326,9 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 v.yes, v.no = int(out["yes"]), int(out["no"])
                 _cite(v, ev)
             for m in _ABSTAIN.finditer(s):
-                vote().abstain = int(m["n"])
+                vote().abstain = _count(m["n"])
             for m in _ABSENT.finditer(s):
-                vote().absent = int(m["n"])
+                vote().absent = _count(m["n"])
             side = _INLINE_SIDE.search(s)
             if side:
                 v = vote()
@@ -372,7 +381,8 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 _set_count(v, key, int(m["n"]) if m["n"] else None, keep=True)
                 _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
-            key = (f"{ref['n']}§{number}" if f"{ref['n']}§{number}" in lists else ref["n"]) if ref else ""
+            n = (ref["n"] or ref["m"]) if ref else ""
+            key = (f"{n}§{number}" if f"{n}§{number}" in lists else n) if ref else ""
             if ref and key in lists and (current is not None or _LIST_SIGN.match(section_label(lists[key][0][0].section))):
                 current = vote()  # a list of its own for this § ("Bilaga 1 Omröstning: § 86") is its vote
                 listed, data = lists[key]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ingest.clean import Line, is_bullet, strip_bullet
 from ingest.tables import aligned_table_at, merge_cell_runs, pipe_table_at, split_values
-from ingest.votelists import VoteList, marked_vote_lists_at, marked_vote_table_at, vote_list_at
+from ingest.votelists import VoteList, column_vote_list_at, marked_vote_lists_at, marked_vote_table_at, vote_list_at
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
@@ -213,7 +213,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         same_page = i + 1 < n and lines[i + 1].page == line.page
         next_text = lines[i + 1].text.strip() if same_page else None
 
-        found = vote_list_at(lines, i)
+        found = vote_list_at(lines, i) or column_vote_list_at(lines, i)
         several = marked_vote_lists_at(lines, i) if found is None else None
         if found is not None or several is not None:
             flush()

@@ -66,7 +66,7 @@ _FOOTNOTE = re.compile(r"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _ALIGN = 3  # how far a cell may start right of its column's header
 
 
-def _gap_cells(line: str) -> list[tuple[int, str]]:
+def gap_cells(line: str) -> list[tuple[int, str]]:
     """(start, text) of each run of text separated from the next by two or more spaces."""
     return [(m.start(), m.group(0)) for m in _GAP_CELL.finditer(line)]
 
@@ -77,7 +77,7 @@ def _column(starts: list[int], at: int) -> int:
 
 def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     """A space-aligned table starting at line i: (index after it, one 'Column: cell; …' per row)."""
-    head = _gap_cells(lines[i].text)
+    head = gap_cells(lines[i].text)
     if len(head) < 3 or sum(1 for _, t in head if _COLUMN_WORD.match(t)) < 2 or any(t[0].isdigit() for _, t in head):
         return None
     starts = [c for c, _ in head]
@@ -86,7 +86,7 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
         starts, names = [0, *starts], ["", *names]
     page, j, n = lines[i].page, i + 1, len(lines)
     if j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
-        more = _gap_cells(lines[j].text)
+        more = gap_cells(lines[j].text)
         if more and all(c >= starts[1] - _ALIGN for c, _ in more):  # a second header row
             for c, t in more:
                 k = _column(starts, c)
@@ -97,7 +97,7 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     rows: list[list[str]] = []
     label: list[str] = []
     while j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
-        cells = _gap_cells(lines[j].text)
+        cells = gap_cells(lines[j].text)
         placed = [""] * len(starts)
         for c, t in cells:
             k = _column(starts, c)

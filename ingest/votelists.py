@@ -7,7 +7,10 @@ paragraph per vote value naming the members ("Röstade Nej (9): Emma Altenhammar
 * one cell a line: a header "Antal Ja: 72 / Antal Nej: 9 / …", then name, party, seat and vote for
   every member (`vote_list_at`);
 * a table with X-marked "Ja  Nej  Avstår" columns (`marked_vote_table_at`), also for several §§
-  side by side in one närvaro- och voteringslista (`marked_vote_lists_at`).
+  side by side in one närvaro- och voteringslista (`marked_vote_lists_at`);
+* a table under "Bilaga N" with one or more members a row, each group of columns "Ledamot  Parti
+  Röst" or X-marked "Ja  Nej  Avstår" (pdftotext prints a two-column page so), closed by an optional
+  "Summa" line (`column_vote_list_at`).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import Line
+from ingest.tables import gap_cells
 
 _COUNT = re.compile(r"^Antal\s+(Ja|Nej|Avstår|Frånv\w*|Frånvarande|Kvittade)\s*:\s*(\d+)\s*$", re.IGNORECASE)
 _APPENDIX = re.compile(r"^Bilaga\s+\d+\b")
@@ -195,3 +199,120 @@ def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]
     return j, [VoteList(page=lines[i].page, label=label, item=[f"Ärendemening: § {sign}"],
                         counts=[f"Antal {side}: {len(names)}" for side, names in by_side.items()], votes=by_side)
                for sign, by_side in votes.items() if by_side]
+
+
+# A voteringslista printed as a table whose rows hold one or more members side by side (pdftotext
+# prints a two-column page so), each group of columns "Ledamot  Parti  Röst" (the vote written out)
+# or "Ledamot  Parti  Ja  Nej  Avstår" (X-marked):
+#   Bilaga 1
+#   Voteringslista § 122
+#   Ledamot               Parti  Röst     Ledamot               Parti  Röst
+#   Anna Berg, ordförande S      Ja       Olle Ek               SD     Nej
+#   Summa                        Ja 34    Nej 13    Avstår 2
+_NAME_COLUMN = re.compile(r"^(Ledamot|Ledamöter|Namn|Ledamot/ersättare|Tjänstgörande( ledamot)?)$", re.I)
+_PARTY_COLUMN = re.compile(r"^Parti$", re.I)
+_VOTE_COLUMN = re.compile(r"^(Röst|Röstar|Röstade|Votering|Röstning)$", re.I)
+_MARK_COLUMN = re.compile(r"^(Ja|Nej|Avst\w*\.?|Frånv\w*\.?)$", re.I)
+_ROLE = re.compile(r"(?:,\s*|\s+)\(?(?:\d:e\s+)?(?:vice\s+)?(?:ordförande|ordf\.?|ersättare|ers\.?|tjg\.? ers\.?)\)?\s*$", re.I)
+_SUM_COUNT = re.compile(r"\b(Ja|Nej|Avstår|Avst|Frånvarande|Frånv)\b\.?\s*:?\s*(\d+)", re.I)
+_LIST_SIGN = re.compile(r"§\s*(\d{1,4})")
+_ALIGN = 3
+
+
+def _side(word: str) -> str:
+    word = word.lower().rstrip(".")
+    return "Ja" if word == "ja" else "Nej" if word == "nej" else "Frånvarande" if word.startswith("frånv") else "Avstår"
+
+
+def _column_groups(text: str) -> list[list[tuple[int, str]]] | None:
+    """The header's columns grouped per member ("Ledamot Parti Röst" twice -> two groups), or None."""
+    groups: list[list[tuple[int, str]]] = []
+    for at, cell in gap_cells(text):
+        if _NAME_COLUMN.match(cell):
+            groups.append([(at, "name")])
+        elif not groups:
+            return None
+        elif _PARTY_COLUMN.match(cell):
+            groups[-1].append((at, "party"))
+        elif _VOTE_COLUMN.match(cell):
+            groups[-1].append((at, "vote"))
+        elif _MARK_COLUMN.match(cell):
+            groups[-1].append((at, _side(cell)))
+        else:
+            return None
+    readable = [g for g in groups if any(r == "vote" for _, r in g) or sum(r in ("Ja", "Nej") for _, r in g) == 2]
+    if not groups or len(readable) != len(groups) or (len(groups) == 1 and not any(r == "vote" for _, r in groups[0])):
+        return None  # one group of X-marked columns is read by marked_vote_table_at
+    return groups
+
+
+def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str, str]]:
+    """(side, "Name (P)") of each member on a row."""
+    starts = [g[0][0] for g in groups]
+    placed: list[dict[str, str]] = [{} for _ in groups]
+    for at, cell in gap_cells(text):
+        g = max((k for k, s in enumerate(starts) if s <= at + _ALIGN), default=0)
+        role = max(((c, r) for c, r in groups[g] if c <= at + _ALIGN), default=groups[g][0])[1]
+        placed[g][role] = f"{placed[g].get(role, '')} {cell}".strip()
+    out = []
+    for cells in placed:
+        name, party = cells.get("name", ""), cells.get("party", "")
+        if not party and (m := _TRAILING_PARTY.match(name)):
+            name, party = m.group(1), m.group(2)
+        name = _ROLE.sub("", name).strip()
+        vote = cells.get("vote", "")
+        side = _side(vote) if _MARK_COLUMN.match(vote) else next(
+            (r for r in ("Ja", "Nej", "Avstår", "Frånvarande") if _X.fullmatch(cells.get(r, ""))), "")
+        if len(name.split()) >= 2 and side and (not party or _PARTY.match(party)):
+            out.append((side, f"{name} ({party})" if party else name))
+    return out
+
+
+def column_vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
+    """A vote list under an appendix label ("Bilaga 1", then "Voteringslista § 122" and the
+    subject) printed as a table of one or more members a row: (index after it, the list), or None."""
+    label = lines[i].text.strip()
+    if not _APPENDIX.match(label):
+        return None
+    sign, about, j = "", "", i + 1
+    while j < min(len(lines), i + 8) and lines[j].page == lines[i].page:
+        t = lines[j].text.strip()
+        if t and (groups := _column_groups(lines[j].text)):
+            break
+        if t and not sign and (m := _LIST_SIGN.search(t)):
+            sign = m.group(1)
+        elif t and not about and not re.match(r"^(Voterings|Omröstnings)", t):
+            about = t
+        j += 1
+    else:
+        return None
+    if len(about) > 200:
+        return None
+    votes: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    j += 1
+    while j < len(lines) and lines[j].page == lines[i].page:
+        text = lines[j].text
+        if not text.strip():
+            j += 1
+            if j < len(lines) and _SUM_ROW.match(lines[j].text):
+                continue
+            break
+        if _SUM_ROW.match(text):
+            counts = {_side(m.group(1)): int(m.group(2)) for m in _SUM_COUNT.finditer(text)}
+            j += 1
+            break
+        row = _row_votes(text, groups)
+        if not row:
+            break
+        for side, name in row:
+            votes.setdefault(side, []).append(name)
+        j += 1
+    if not votes:
+        return None
+    counts = counts or {side: len(names) for side, names in votes.items()}
+    item = [f"Ärendemening: § {sign}"] if sign else []
+    if about:
+        item.append(f"Votering: {about}")
+    return j, VoteList(page=lines[i].page, label=label.split("  ")[0].strip(), item=item,
+                       counts=[f"Antal {side}: {n}" for side, n in counts.items()], votes=votes)

@@ -240,3 +240,49 @@ Summa                                               2    1    1      2    2    0
     assert named["86"] == {"ja": ["Anna Ahl", "Bo Berg"], "nej": ["Pia Grönlund"], "avstår": ["Ulrika Sandberg"]}
     assert named["88"] == {"ja": ["Anna Ahl", "Ulrika Sandberg"], "nej": ["Bo Berg", "Pia Grönlund"]}
     assert (recs["88"].votes[0].yes, recs["88"].votes[0].no) == (2, 2)
+
+
+def test_a_two_column_vote_list_referred_to_as_se_bilaga_and_abstentions_in_words(tmp_path):
+    text = """Kommunfullmäktige
+Protokoll 2025-03-10
+
+§ 41 Dnr KS 2025/12
+Budget för räddningstjänsten
+
+Kommunfullmäktiges beslut
+Budgeten fastställs.
+
+Omröstning
+Med 2 ja-röster mot 2 nej-röster bifaller kommunfullmäktige kommunstyrelsens förslag med
+ordförandens utslagsröst. Voteringslista, se bilaga 3.
+
+§ 42 Dnr KS 2025/13
+Taxa för slamtömning
+
+Kommunfullmäktiges beslut
+Taxan fastställs.
+
+Omröstning
+Med 30 ja-röster mot 12 nej-röster bifaller kommunfullmäktige förslaget. Centerpartiets tre
+ledamöter avstår från att rösta.
+
+Bilaga 3
+Voteringslista § 41, Kommunfullmäktige 2025-03-10
+
+Ledamot                      Parti  Röst     Ledamot                      Parti  Röst
+Gun Holm, ordförande         S      Ja       Anders Nyman                 M      Nej
+Lars Dahl                    S      Ja       Stina Kron                   SD     Nej
+Elsa Wik                     C      Avstår
+
+Summa                               Ja 2     Nej 2     Avstår 1
+"""
+    path = tmp_path / "kf.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    recs = {r.number: r for r in extract_decisions(parsed.meta, parsed.paragraphs)}
+    vote = recs["41"].votes[0]
+    assert {k: [p.name for p in v] for k, v in vote.named.items()} == {
+        "ja": ["Gun Holm", "Lars Dahl"], "nej": ["Anders Nyman", "Stina Kron"], "avstår": ["Elsa Wik"]}
+    assert (vote.yes, vote.no, vote.abstain) == (2, 2, 1)
+    assert (recs["42"].votes[0].yes, recs["42"].votes[0].abstain) == (30, 3)
+    assert not recs["42"].votes[0].named  # no list of its own

@@ -1,5 +1,5 @@
 from ingest.clean import Line
-from ingest.votelists import vote_list_at
+from ingest.votelists import column_vote_list_at, vote_list_at
 
 VOTES = """Bilaga 6
 Ärende: 10:2
@@ -62,3 +62,65 @@ def test_a_named_vote_list_becomes_counts_and_one_row_per_vote():
 
 def test_an_appendix_without_counts_is_not_a_vote_list():
     assert vote_list_at(_lines("Bilaga 2\nNärvarolista\n\nNamn\nParti"), 0) is None
+
+
+def _lines(text: str) -> list[Line]:
+    return [Line(page=1, text=t) for t in text.splitlines()]
+
+
+TWO_COLUMNS = """Bilaga 3
+Voteringslista § 41, Kommunfullmäktige 2025-03-10
+Budget för räddningstjänsten
+
+Ledamot                      Parti  Röst     Ledamot                      Parti  Röst
+Gun Holm, ordförande         S      Ja       Anders Nyman                 M      Nej
+Lars Dahl                    S      Ja       Stina Kron (ers.)            SD     Nej
+Elsa Wik                     C      Avstår   Anna Lund                    V      Frånv
+
+Summa                               Ja 2     Nej 2     Avstår 1
+"""
+
+
+def test_a_vote_list_printed_in_two_columns_names_every_member_under_their_vote():
+    found = column_vote_list_at(_lines(TWO_COLUMNS), 0)
+    assert found is not None
+    end, vote = found
+    assert end == len(_lines(TWO_COLUMNS))
+    assert vote.heading == "Bilaga 3 Omröstning: § 41"
+    assert vote.votes == {"Ja": ["Gun Holm (S)", "Lars Dahl (S)"],
+                          "Nej": ["Anders Nyman (M)", "Stina Kron (SD)"],
+                          "Avstår": ["Elsa Wik (C)"], "Frånvarande": ["Anna Lund (V)"]}
+    assert vote.counts == ["Antal Ja: 2", "Antal Nej: 2", "Antal Avstår: 1"]  # the Summa line, as printed
+    assert "Votering: Budget för räddningstjänsten" in vote.item
+
+
+def test_x_marked_columns_for_two_members_a_row_and_a_single_column_with_the_vote_written_out():
+    marked = """Bilaga 2
+
+Namn                 Parti  Ja  Nej  Avstår     Namn                Parti  Ja  Nej  Avstår
+Karl Berg            KD     X                   Maja Öst            L          X
+"""
+    _, vote = column_vote_list_at(_lines(marked), 0) or (0, None)
+    assert vote is not None and vote.votes == {"Ja": ["Karl Berg (KD)"], "Nej": ["Maja Öst (L)"]}
+    assert vote.counts == ["Antal Ja: 1", "Antal Nej: 1"]  # no Summa line: counted
+    single = """Bilaga 1
+Omröstning i § 7
+Ledamot               Parti   Röst
+Sanders Ersson        S       Nej
+"""
+    _, vote = column_vote_list_at(_lines(single), 0) or (0, None)
+    assert vote is not None and vote.votes == {"Nej": ["Sanders Ersson (S)"]}  # a name ending "ers" is kept
+
+
+def test_an_appendix_with_a_table_that_is_not_a_vote_list_is_left_alone():
+    attendance = """Bilaga 1
+Närvarolista
+Namn                  Parti   Närvarande
+Gun Holm              S       Ja
+"""
+    assert column_vote_list_at(_lines(attendance), 0) is None
+    marked_once = """Bilaga 1
+Ledamot               Ja   Nej
+Gun Holm (S)          X
+"""
+    assert column_vote_list_at(_lines(marked_once), 0) is None  # read by marked_vote_table_at
