@@ -57,6 +57,12 @@ _GOVERNMENT = re.compile(
     r"\s+(?:uppdrar\s+(?:åt\s+)?|(?:ger|gav)\s+(?:den\s+\d{1,2}\s+[a-zåäö]+\s+\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
     r"(?P<recv>[\wÅÄÖåäö][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
 )
+# A follow-up's status of an earlier assignment: "Uppdraget att …, som regionstyrelsen gav
+# regiondirektören den 4 mars 2025, är genomfört." (in a protocol, closing one is not a new one)
+_FOLLOWED_UP = re.compile(
+    r"^Uppdrage[tn]\s+att\s+[^.;]{3,240}?,\s+som\s+(?P<giver>[^,.;]{2,80}?)\s+(?:gav|lämnade|har\s+gett|gett)\s+"
+    r"(?P<recv>[^,.;]{2,80}?)(?:\s+(?:den\s+)?\d{1,2}\s+[a-zåäö]+\s+\d{4}|\s+(?:i\s+[a-zåäö]+\s+)?\d{4}(?:-\d\d-\d\d)?)?\s*,"
+)
 _REPORTED = re.compile(
     r"\buppdrag\s+(?:[^.;:]{0,80}?\s)?till\s+(?P<recv>[a-zåäöA-ZÅÄÖ][^.;:]{1,160}?),?\s+(?:att|om att)\b"
 )
@@ -274,6 +280,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             given = _GIVEN.search(s) or _CHARGED.search(s)
             clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
+            followed = _FOLLOWED_UP.search(s) if not p.section.startswith("§") else None
             task = Cited(text=s.strip(), source=cite_span(p, a, b))
             if gov and _PROPOSED_BEFORE.search(s[:gov.start()]):
                 pass  # "Nämnden föreslår att kommunfullmäktige ger …": a proposal, given where it is decided
@@ -290,6 +297,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
                     end = a + (nxt.start() if nxt else len(s))
                     clause = Cited(text=p.text[a + c.start():end].strip(), source=cite_span(p, a + c.start(), end))
                     found.append((i, giver_default, _clean_receiver(c["recv"] or c["recv2"]), clause, False))
+            elif followed:
+                found.append((i, followed["giver"][:1].upper() + followed["giver"][1:], _clean_receiver(followed["recv"]), task, False))
             elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):
                 giver = "kommunfullmäktige" if "fullmäktiges uppdrag" in s else giver_default
                 found.append((i, giver, _clean_receiver(reported["recv"]), task, False))

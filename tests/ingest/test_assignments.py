@@ -249,3 +249,18 @@ def test_money_is_the_assignments_own_or_a_sentence_that_funds_it_not_the_sectio
     ]
     first, second = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
     assert [m.text for m in first.money] == ["2 miljoner kronor"] and second.money == []
+
+
+def test_a_follow_up_states_the_status_of_an_earlier_assignment_but_a_protocol_closing_one_gives_none():
+    report = [
+        para(1, "Uppdraget att ta fram en plan för laddinfrastruktur, som tekniska nämnden gav förvaltningen den "
+                "12 maj 2025, pågår. Planen redovisades i utkast den 3 mars 2026.", "Uppföljning av uppdrag"),
+        para(2, "Uppdraget att inventera skolgårdarnas lekutrustning, som nämnden gav skolchefen 2024, är genomfört.",
+             "Uppföljning av uppdrag"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Tekniska nämnden"), report)
+    assert [(r.giver, r.receiver, r.status.text if r.status else None, r.deadlines) for r in recs] == [
+        ("Tekniska nämnden", "förvaltningen", "pågår", []), ("Nämnden", "skolchefen", "genomfört", [])]
+    closing = [para(1, "Uppdraget att ta fram en plan för laddinfrastruktur, som kommunfullmäktige gav "
+                       "kommunstyrelsen den 12 maj 2025, förklaras fullgjort.", "§ 12 Redovisning av uppdrag")]
+    assert extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), closing) == []
