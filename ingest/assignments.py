@@ -71,7 +71,7 @@ _ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
 _LONG = re.compile(r"\b(\d{1,2}) (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
 _MONTH_YEAR = re.compile(r"\b(?:i |per |under )?(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
 # (not a past report: "redovisades för nämnden i juni 2025")
-_DUE = re.compile(r"\b((?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
+_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
 _MONEY = re.compile(
     r"\b\d[\d  ]*(?:,\d+)?\s*(?:miljoner|miljon|miljarder|miljard|mnkr|mdkr|mkr|tkr|kronor|kr)\b(?:\s*kronor)?", re.I
 )
@@ -80,7 +80,7 @@ _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-Z
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}
 # "Folkhälsomyndigheten ska (även) ta fram …" opening a paragraph of a directive
 _SHALL = re.compile(r"(?P<subj>[A-ZÅÄÖ][^.;:]{1,120}?)\s+ska\s+(?:även\s+|också\s+|dessutom\s+)?(?P<rest>\w.*)", re.S)
-_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning\w*|föra\s+en\s+(?:löpande\s+)?dialog|stämma\s+av)\b", re.I)  # in the first 120 characters
+_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning\w*|föra\s+en\s+(?:löpande\s+)?dialog|stämma\s+av|samråda|samverka)\b", re.I)  # in the first 120 characters
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
 # A board's proposal to the council: the assignments in it are given when the council decides.
@@ -90,9 +90,10 @@ _PROPOSES = re.compile(r"\bföreslår\s+(?:att\s+)?(?:kommun|region)?fullmäktig
 # 2024-02-01 § 26 till …", "Kommunstyrelsens uppdrag 2025-09-24 § 721 … förklaras fullgjort"): not a new one.
 _CLOSES = re.compile(r"\bredovisning\s+av\b[^.]{0,60}?\buppdrag|\buppdrag\s+(?:\d{4}-\d\d-\d\d|den\s+\d{1,2}\s+\w+\s+\d{4})"
                      r"\s+§|\bförklaras\s+(?:fullgjor|slutredovisa)|\banses\s+(?:fullgjor|besvara)", re.I)
-_FOR_MEASURE = re.compile(r"\s*För\s+(?:åtgärden|åtgärderna|insatsen|uppdraget|arbetet)\s+får\b", re.I)
+_FOR_MEASURE = re.compile(r"\s*För\s+(?:[^.]{0,40}?\s)?(?:åtgärden|åtgärderna|denna\s+åtgärd|insatsen|uppdraget|arbetet)\s+får\b", re.I)
 _PROPOSED_BEFORE = re.compile(r"\bföreslår\s+(?:att\s+)?$")  # "… föreslår att kommunfullmäktige ger X i uppdrag"
-_FUNDS = re.compile(r"^\s*För\s+(?:uppdraget|detta|arbetet|åtgärden|ändamålet)\b|\bavsätts\b|\btillförs\b", re.I)
+_WHOLE_REPORT = re.compile(r"\buppdrage[tn]\b|\b(?:slut|del)(?:redovis|rapport)\w*", re.I)
+_FUNDS = re.compile(r"^\s*För\s+(?:uppdraget|detta|arbetet|åtgärden|ändamålet)\b|\bavsätts\b|\btillförs\b|\bfår\s+(?:[^.]{0,60}?\s)?använda\b", re.I)
 _OTHER_TASK = re.compile(r"\bi\s+uppdrag\s+att\b|\buppdrar\s+åt\b", re.I)
 _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltningarna)$")
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
@@ -362,7 +363,7 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             found.append(item)
     # "Uppdraget ska slutredovisas senast …" anywhere: a deadline of the umbrella assignment
     umbrella_due = [(iso, ev) for q in paragraphs for a, b in sentence_spans(q.text, q.kind)
-                    if re.search(r"\buppdrage[tn]\b", q.text[a:b], re.I) for iso, ev in _deadlines_in(q, a, b)]
+                    if _WHOLE_REPORT.search(q.text[a:b]) for iso, ev in _deadlines_in(q, a, b)]
     # A directive's measures ("Jordbruksverket ska under 2025 …") are assignments of their own, with
     # their own year and money (evals/gold/REGISTER.md, "Granularity"); the umbrella also lists
     # every measure's money.

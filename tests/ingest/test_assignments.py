@@ -264,3 +264,27 @@ def test_a_follow_up_states_the_status_of_an_earlier_assignment_but_a_protocol_c
     closing = [para(1, "Uppdraget att ta fram en plan för laddinfrastruktur, som kommunfullmäktige gav "
                        "kommunstyrelsen den 12 maj 2025, förklaras fullgjort.", "§ 12 Redovisning av uppdrag")]
     assert extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), closing) == []
+
+
+def test_a_directives_final_report_of_its_measures_counts_and_money_it_may_use_is_the_umbrellas():
+    ps = [
+        para(1, "Regeringen ger Statens kustvakt (Kustvakten) i uppdrag att stärka beredskapen längs kusten. Sammanlagt får "
+                "Kustvakten använda högst 20 miljoner kronor för uppdraget.", "Uppdraget"),
+        para(2, "Kustvakten ska under 2026 kartlägga hamnarnas reservkraft.", "1. Reservkraft"),
+        para(3, "Kustvakten ska i arbetet samråda med länsstyrelserna.", "1. Reservkraft"),
+        para(4, "För stöd enligt denna åtgärd får Kustvakten använda högst 8 miljoner kronor.", "1. Reservkraft"),
+        para(5, "Kustvakten ska lämna en delredovisning av uppdraget senast den 30 september 2027.", "Redovisning"),
+        para(6, "Kustvakten ska senast den 31 mars 2029 lämna en slutredovisning av samtliga åtgärder.", "Redovisning"),
+    ]
+    umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)  # consultation is no measure
+    assert [d.date for d in umbrella.deadlines] == ["2027-09-30", "2029-03-31"]
+    assert [d.date for d in measure.deadlines] == ["2026", "2029-03-31"]  # the final report, not the interim one
+    assert [m.text for m in measure.money] == ["8 miljoner kronor"]
+    assert sorted(m.text for m in umbrella.money) == ["20 miljoner kronor", "8 miljoner kronor"]
+
+
+def test_a_report_back_column_of_an_assignment_table_is_its_deadline():
+    row = para(1, "Nr: KF 4; Uppdrag: Socialnämnden får i uppdrag att införa en modell för tidig upptäckt.; "
+                  "Återrapportering: 2026-10-31", "Uppdrag från kommunfullmäktige", kind="table_row")
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Socialnämnden"), [row])
+    assert [d.date for d in rec.deadlines] == ["2026-10-31"]
