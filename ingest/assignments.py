@@ -54,7 +54,7 @@ _ATT_GIVEN = re.compile(
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:samt\s+|och\s+)?(?:\d{1,2}\.\s+)?att\s|\s\d{1,2}\.\s+att\s")
 _GOVERNMENT = re.compile(
     r"\b(?P<giver>Regeringen|(?:[A-ZÅÄÖ][\w]*-\s+och\s+[a-zåäö]+|[A-ZÅÄÖa-zåäö][\w-]*)?(?i:fullmäktige|styrelsen|nämnden))"
-    r"\s+(?:uppdrar\s+(?:åt\s+)?|(?:ger|gav)\s+(?:den\s+\d{1,2}\s+[a-zåäö]+\s+\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
+    r"\s+(?:uppdrar\s+(?:åt\s+)?|(?:ger|gav)\s+(?:(?:den\s+\d{1,2}\s+[a-zåäö]+\s+|i\s+[a-zåäö]+\s+)?\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
     r"(?P<recv>[\wÅÄÖåäö][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
 )
 # A follow-up's status of an earlier assignment: "Uppdraget att …, som regionstyrelsen gav
@@ -63,6 +63,13 @@ _FOLLOWED_UP = re.compile(
     r"^Uppdrage[tn]\s+att\s+[^.;]{3,240}?,\s+som\s+(?P<giver>[^,.;]{2,80}?)\s+(?:gav|lämnade|har\s+gett|gett)\s+"
     r"(?P<recv>[^,.;]{2,80}?)(?:\s+(?:den\s+)?\d{1,2}\s+[a-zåäö]+\s+\d{4}|\s+(?:i\s+[a-zåäö]+\s+)?\d{4}(?:-\d\d-\d\d)?)?\s*,"
 )
+# In a protocol: a yrkande proposes, it gives nothing; and a § whose decision sends the matter
+# back or tables it gives nothing outside that decision (its proposal was not adopted)
+_MOTIONS_PART = re.compile(r"^Yrkande(?:n|na)?$", re.I)
+_DECISION_PART = re.compile(r"^(?:[\wåäöÅÄÖ-]+s\s+)?beslut(?:et)?$", re.I)
+_NOT_DECIDED = re.compile(r"\båterremitter\w*|\bbordl[äa]gg\w*", re.I)
+# "Kommunfullmäktige gav i juni 2024 kommunstyrelsen i uppdrag …": an earlier assignment recalled
+_GAVE = re.compile(r"\s+gav\s+")
 _REPORTED = re.compile(
     r"\buppdrag\s+(?:[^.;:]{0,80}?\s)?till\s+(?P<recv>[a-zåäöA-ZÅÄÖ][^.;:]{1,160}?),?\s+(?:att|om att)\b"
 )
@@ -109,6 +116,7 @@ _BODIES = re.compile(rf"(?:Alla\s+)?{_BODY_UNIT}(?:(?:,\s*|\s+och\s+){_BODY_UNIT
 _INFINITIVE = re.compile(
     r"^(?!(?:Denna|Dessa|Andra|Flera|Båda|Hela|Vissa|Alla|Sina|Våra|Samma|Enda|Nya|Stora|Senaste)\s)"
     r"(?:[A-ZÅÄÖ][a-zåäö]{2,}(?<!rna)a|Ta|Se|Gå|Nå|Få)\s")  # not "Ledamöterna", "Dessa"
+_STATUS_LEAD = re.compile(r"^(?:Uppdraget|Arbetet|Utredningen)\b")
 _DONE = re.compile(r"\b(förklaras fullgjort|fullgjort|genomfört|avslutat|pågår|delvis genomfört|ej påbörjat)\b", re.I)
 def cite_span(p: Paragraph, a: int = 0, b: int | None = None) -> Evidence:
     return Evidence(paragraph_id=p.paragraph_id, page=p.page, quote=p.text[a:b].strip())
@@ -254,8 +262,15 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
     lead_receiver, lead_section = "", None
     proposal_section = None  # "Kommunstyrelsen föreslår att kommunfullmäktige beslutar:" (not given here)
     found, in_table = _table_assignments(paragraphs, giver_default)
+    not_decided = {section_label(p.section) for p in paragraphs if p.section.startswith("§")
+                   and _DECISION_PART.match(p.section.rsplit(" › ", 1)[-1]) and _NOT_DECIDED.search(p.text)}
+    gives_now = any(m["giver"] == "Regeringen" and not _GAVE.match(p.text, m.end("giver"))
+                    for p in paragraphs for m in _GOVERNMENT.finditer(p.text))
     for i, p in enumerate(paragraphs):
         if i in in_table:
+            continue
+        if p.section.startswith("§") and (_MOTIONS_PART.match(p.section.rsplit(" › ", 1)[-1]) or (
+                section_label(p.section) in not_decided and not _DECISION_PART.match(p.section.rsplit(" › ", 1)[-1]))):
             continue
         if p.section != lead_section:
             lead_receiver = ""
@@ -285,6 +300,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             task = Cited(text=s.strip(), source=cite_span(p, a, b))
             if gov and _PROPOSED_BEFORE.search(s[:gov.start()]):
                 pass  # "Nämnden föreslår att kommunfullmäktige ger …": a proposal, given where it is decided
+            elif gov and _GAVE.match(s, gov.end("giver")) and (p.section.startswith("§") or (gives_now and gov["giver"] == "Regeringen")):
+                pass  # an earlier assignment recalled in a § or in the background of a directive
             elif gov:
                 found.append((i, gov["giver"], _clean_receiver(gov["recv"]), task, False))
                 known |= _names_given(gov["recv"])
@@ -303,7 +320,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):
                 giver = "kommunfullmäktige" if "fullmäktiges uppdrag" in s else giver_default
                 found.append((i, giver, _clean_receiver(reported["recv"]), task, False))
-    if not directive_giver:
+    if directive_giver != "Regeringen":
         return found
     # A directive's measures: a paragraph opening "<a receiver it named> ska …" (not a reporting duty)
     taken = {(i, t.text) for i, _, _, t, _ in found}
@@ -420,9 +437,14 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             # assignments are each other's peers, not one umbrella)
             for iso, ev in umbrella_due:
                 _add_deadline(rec, iso, ev)
-        done = _DONE.search(task.text)
+        done, source = _DONE.search(task.text), task.source
+        after = p.text.find(task.source.quote) + len(task.source.quote)
+        nxt_sentence = next(((a, b) for a, b in sentence_spans(p.text, p.kind) if a >= after), None)
+        if not done and nxt_sentence and _STATUS_LEAD.match(p.text[nxt_sentence[0]:nxt_sentence[1]]):
+            done = _DONE.search(p.text[nxt_sentence[0]:nxt_sentence[1]])  # "… i uppdrag att … Uppdraget pågår."
+            source = cite_span(p, *nxt_sentence)
         if done:
-            rec.status = Cited(text=done.group(1), source=task.source)
+            rec.status = Cited(text=done.group(1), source=source)
         if not rec.receiver:
             rec.problems.append("Mottagaren av uppdraget framgår inte.")
         rec.partial = bool(rec.problems)

@@ -288,3 +288,35 @@ def test_a_report_back_column_of_an_assignment_table_is_its_deadline():
                   "Återrapportering: 2026-10-31", "Uppdrag från kommunfullmäktige", kind="table_row")
     (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Socialnämnden"), [row])
     assert [d.date for d in rec.deadlines] == ["2026-10-31"]
+
+
+def test_in_a_protocol_a_yrkande_a_deferred_proposal_and_a_recalled_assignment_give_nothing():
+    ps = [
+        para(1, "Ärendet återremitteras till kommunstyrelsen.", "§ 5 Riktlinjer › Kommunfullmäktiges beslut"),
+        para(2, "Kommunstyrelsens förslag: Tekniska nämnden får i uppdrag att redovisa markanvisningar årligen.",
+             "§ 5 Riktlinjer › Sammanfattning av ärendet"),
+        para(3, "1. Programmet antas. 2. Kommunstyrelsen får i uppdrag att ta fram en handlingsplan.",
+             "§ 6 Trygghetsprogram › Kommunfullmäktiges beslut"),
+        para(4, "Kommunfullmäktige gav i juni 2024 kommunstyrelsen i uppdrag att ta fram programmet.",
+             "§ 6 Trygghetsprogram › Sammanfattning av ärendet"),
+        para(5, "Anna Ek (M) yrkar att punkt 2 ersätts med: Kommunstyrelsen får i uppdrag att utreda kameror.",
+             "§ 6 Trygghetsprogram › Yrkanden"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
+    assert [(r.receiver, r.task.source.paragraph_id) for r in recs] == [("Kommunstyrelsen", "d:p3")]
+
+
+def test_a_directive_recalls_an_earlier_assignment_and_a_plans_shall_sentences_are_no_measures():
+    directive = [
+        para(1, "Regeringen ger Statens kustvakt (Kustvakten) i uppdrag att kartlägga hamnarna.", "Uppdraget"),
+        para(2, "Regeringen gav 2024 Sjöfartsverket i uppdrag att inventera farlederna.", "Bakgrund"),
+    ]
+    assert [r.receiver for r in extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), directive)] == ["Statens kustvakt"]
+    plan = [
+        para(1, "Nämnden ger förvaltningen i uppdrag att ta fram en plan för hemtjänsten.", "Uppdrag"),
+        para(2, "Nämnden ska korta handläggningstiderna.", "Mål"),
+        para(3, "Nämnden gav i maj 2025 förvaltningen i uppdrag att se över avgifterna. Uppdraget pågår.", "Uppföljning"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Socialnämnden"), plan)
+    assert [(r.giver, r.receiver) for r in recs] == [("Nämnden", "förvaltningen"), ("Nämnden", "förvaltningen")]
+    assert recs[1].status is not None and recs[1].status.text == "pågår"
