@@ -102,6 +102,8 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
         for c, t in cells:
             k = _column(starts, c)
             placed[k] = f"{placed[k]} {t}".strip()
+        if len(cells) == len(starts) and not all(placed):  # a long label pushed the values right: one a column
+            placed = [t for _, t in cells]
         if any(_COLUMN_WORD.match(t) for t in placed[1:]) or not (placed[0] or rows or label):
             return None  # a header of three or more lines, or one split by blank lines: not read
         if placed[0] and not any(placed[1:]):

@@ -36,6 +36,9 @@ _QUALIFIER = r"(?:(?:minst|högst|lägst|max(?:imalt)?|under|över|mindre än|me
 # A value, as a target column states it: a number (with its qualifier) or a yes/no
 _VALUE_CELL = re.compile(rf"^{_QUALIFIER}[<>≤≥]?\s*[-−]?\d|^(?:Ja|Nej)$", re.I)
 _NO_VALUE = {"", "-", "–", "—", "saknas", "ej fastställt", "ej fastställd"}
+# a direction without a value ("Öka", "Minska") is no target (evals/gold/REGISTER.md)
+_DIRECTION = re.compile(r"^(?:öka\w*|minska\w*|ökning|minskning|förbättra\w*|sänka|höja|bibehåll\w*|behålla|"
+                        r"oförändra\w*|stabil\w*|positiv utveckling|negativ utveckling)$", re.I)
 _FULFILMENT = re.compile(
     r"\b(delvis uppnått|ej uppnått|inte uppnått|uppnåtts|uppnått|uppnås inte|uppnås|delvis uppfyllt|ej uppfyllt|"
     r"inte uppfyllt|uppfyllt|uppfylls inte|uppfylls)\b", re.I)
@@ -48,7 +51,8 @@ _UNIT = rf"(?:\s*%|(?:\s+(?!{_UNIT_STOP})[A-Za-zåäöÅÄÖ°²]+){{0,2}}(?:\s+
 _VALUE = rf"(?P<value>{_QUALIFIER}{_NUMBER}{_UNIT})"
 _SENTENCE_TARGETS = [
     # "… ska öka till 92 procent", "… ska vara högst 7 procent", "… ska ha minskat med 70 procent"
-    re.compile(r"\bska\s+(?:ha\s+)?(?:öka[ts]?|minska[ts]?|sjunka|sjunkit|stiga|stigit|höjas|sänkas|uppgå|vara|"
+    # a follow-up's past tense: "… skulle under 2025 uppgå till minst 85 procent"
+    re.compile(r"\b(?:ska|skulle)\s+(?:(?:under|år|senast)\s+(?:19|20)\d\d\s+)?(?:ha\s+)?(?:öka[ts]?|minska[ts]?|sjunka|sjunkit|stiga|stigit|höjas|sänkas|uppgå|vara|"
                r"ligga|nå|understiga|överstiga|halveras)\s+(?:till\s+|på\s+|med\s+)?" + _VALUE, re.I),
     # "Målet är att minst 40 procent av …"
     re.compile(r"\bmålet(?:\s+för\s+[a-zåäö]+)?\s+är\s+att\s+" + _VALUE, re.I),
@@ -124,7 +128,7 @@ def _row_targets(meta: DocumentMeta, paragraphs: list[Paragraph], i: int, number
     goal, indicator, assessment = "", "", ""
     targets, bases, outcomes = [], [], []
     for key, value in fields:
-        if _TARGET_COL.match(key) and (_VALUE_CELL.match(value) or (_year(key) and value.lower() not in _NO_VALUE)):
+        if _TARGET_COL.match(key) and (_VALUE_CELL.match(value) or (_year(key) and value.lower() not in _NO_VALUE and not _DIRECTION.match(value))):
             targets.append((_year(key), value))
         elif _GOAL_COL.match(key) and not _year(key) and value.lower() not in _NO_VALUE and not goal:
             goal = value

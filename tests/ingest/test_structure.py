@@ -239,6 +239,16 @@ def test_space_aligned_table_with_a_two_line_header_and_wrapped_cells():
     assert ps[-1].kind == "text" and ps[-1].text == "¹ Mäts i mars."  # the note is not part of the last row
 
 
+def test_an_aligned_row_whose_long_label_pushes_its_values_right_keeps_one_value_a_column():
+    text = """Indikator                              Utgångsvärde 2022   Målvärde 2025   Utfall 2025   Status
+Förvärvsfrekvens 20–64 år, %           79,8                81,0            81,4          ●
+Andel av befolkningen 25–64 år med eftergymnasial utbildning, %   36,2   40,0   37,9   ○
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows[1] == ("Indikator: Andel av befolkningen 25–64 år med eftergymnasial utbildning, %; "
+                       "Utgångsvärde 2022: 36,2; Målvärde 2025: 40,0; Utfall 2025: 37,9; Status: ○")
+
+
 def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
     text = """                         Utfall       Budget                    Prognos         Utfall
    Tjänster                                            Avvikelse

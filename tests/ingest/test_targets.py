@@ -79,3 +79,11 @@ def test_an_outcome_column_without_a_year_is_the_outcome_and_a_dash_is_no_goal()
     ps = [para(1, "Indikator: Andel nöjda; Utfall: 81 %; Mål 2025: –; Mål 2026: 85 %", "Strategiskt mål 2.1 Nöjda invånare", "table_row")]
     (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
     assert (rec.target, rec.target_year, rec.outcome, rec.goal) == ("85 %", "2026", "81 %", "Nöjda invånare")
+
+
+def test_a_follow_ups_past_tense_target_and_a_direction_cell_that_is_no_target():
+    ps = [para(1, "Andelen anställda som är kvar efter ett år skulle under 2025 uppgå till minst 85 procent. "
+                  "Målet för 2025 var att andelen rökare skulle vara högst 6 procent."),
+          para(2, "Indikator: Antal vårdplatser; Målvärde 2025: Öka; Utfall 2025: 2,1", "Mål 1 Nära vård", "table_row")]
+    recs = extract_targets(DocumentMeta(doc_id="d"), ps)
+    assert [(r.target, r.target_year) for r in recs] == [("minst 85 procent", "2025"), ("högst 6 procent", "2025")]
