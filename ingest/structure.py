@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import Line, is_bullet, strip_bullet
-from ingest.tables import aligned_table_at, merge_cell_runs, pipe_table_at, split_values
+from ingest.tables import aligned_table_at, key_value_block_at, merge_cell_runs, pipe_table_at, split_values
 from ingest.votelists import VoteList, column_vote_list_at, marked_vote_lists_at, marked_vote_table_at, vote_list_at
 
 SECTION_SEP = " › "
@@ -228,7 +228,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i)
+        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i)
         if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
             flush()
             i, rows = piped

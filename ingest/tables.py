@@ -9,6 +9,9 @@ Named vote lists (voteringslistor) are read in `ingest.votelists`.
   (two or more spaces apart) name indicator, outcome, target or budget columns, an optional second
   header row ("2025", "jan–aug 2026") and rule, then rows. A row's label may wrap onto the line
   above its values, and a cell onto the line below. Each row becomes one 'Column: cell; …' paragraph.
+* **Key–value blocks** (as plan and follow-up systems export one indicator): "Indikator: …" then
+  lines "Utgångsvärde 2024: 74 %", "Målvärde 2026: 80 %", "Utfall …: …", "Bedömning: …" become one
+  'Key: value; …' paragraph, like a table row.
 * **Any other run of tiny cells** (attendance lists, tables of names and times) is merged into
   paragraphs of bounded size by `merge_cell_runs`: thousands of one-word "paragraphs" would
   otherwise crowd out real text in retrieval.
@@ -227,3 +230,28 @@ def split_values(tail: str, n_columns: int) -> list[str]:
                 break
         values.extend(best or [" ".join(run)])
     return values
+
+
+# "Indikator: Andel elever …" / "Målvärde 2026: minst 80 %" / "Utfall jan–aug 2026: 77 %", one key a line
+_BLOCK_START = re.compile(r"^(?:Indikator|Nyckeltal|Styrmått|Mått|Mätetal|Resultatmått)\s*:\s*\S", re.I)
+_KEY_VALUE = re.compile(r"^(?P<key>[A-ZÅÄÖ][\wåäö/ –-]{0,40}?)\s*:\s+(?P<value>\S.*)$")
+
+
+def key_value_block_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """An indicator's key–value block starting at line i: (index after it, its 'Key: value; …' row)."""
+    if not _BLOCK_START.match(lines[i].text.strip()):
+        return None
+    pairs: list[list[str]] = []
+    j = i
+    while j < len(lines) and lines[j].page == lines[i].page and (t := lines[j].text.strip()):
+        m = _KEY_VALUE.match(t)
+        if m and (j == i or not _BLOCK_START.match(t)):
+            pairs.append([m["key"], m["value"]])
+        elif pairs and not m and t[:1].islower():
+            pairs[-1][1] += f" {t}"  # a value wrapped onto the next line
+        else:
+            break
+        j += 1
+    if sum(1 for key, _ in pairs[1:] if _COLUMN_WORD.match(key)) < 1:
+        return None
+    return j, [row_text([k for k, _ in pairs], [v for _, v in pairs])]

@@ -73,7 +73,7 @@ _WHEN = re.compile(r"\b(?:år|senast(?:\s+år)?|för|till|under|i slutet av|vid 
 _GOAL_YEAR = re.compile(r"\bmål\w*\s+för\s+((?:19|20)\d\d)\b", re.I)  # "Det finansiella målet för 2026 är att …"
 _COMPARED = re.compile(rf"\b(?:jämfört med|i jämförelse med|från)\s+(?:(?P<value>{_NUMBER}{_UNIT})\s+)?(?:år\s+)?(?P<year>(?:19|20)\d\d)\b", re.I)
 # "Nämndmål 1.1 Fler elever …", "3.4.1 Regionens klimatpåverkan …": the goal without label and number
-_GOAL_PREFIX = re.compile(r"^(?:(?:Nämndmål|Strategiskt mål|Målområde|Delmål|Mål)\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s+)?")
+_GOAL_PREFIX = re.compile(r"^(?:(?:Nämndmål|Strategiskt mål|Målområde|Delmål|Mål)\s+)?(?:\d{1,2}(?:\.\d{1,2})*\.?\s*[:–-]?\s+)?")
 
 
 def _row_fields(text: str) -> list[tuple[str, str]]:

@@ -249,6 +249,26 @@ Andel av befolkningen 25–64 år med eftergymnasial utbildning, %   36,2   40,0
                        "Utgångsvärde 2022: 36,2; Målvärde 2025: 40,0; Utfall 2025: 37,9; Status: ○")
 
 
+def test_an_indicators_key_value_block_reads_as_one_row():
+    text = """Mål 1: Fler elever når kunskapskraven
+
+Indikator: Andel elever som känner sig trygga i skolan, enligt
+elevenkäten
+Utgångsvärde 2024: 84 %
+Målvärde 2026: 90 %
+Bedömning: Delvis uppnått
+
+Indikator: se bilaga.
+Nämnden bedömer att målet delvis nås.
+"""
+    ps = parse(text)
+    assert [(p.kind, p.text) for p in ps if p.text.startswith("Indikator")] == [
+        ("table_row", "Indikator: Andel elever som känner sig trygga i skolan, enligt elevenkäten; "
+                      "Utgångsvärde 2024: 84 %; Målvärde 2026: 90 %; Bedömning: Delvis uppnått"),
+        ("text", "Indikator: se bilaga. Nämnden bedömer att målet delvis nås."),  # no value keys: text
+    ]
+
+
 def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
     text = """                         Utfall       Budget                    Prognos         Utfall
    Tjänster                                            Avvikelse

@@ -87,3 +87,9 @@ def test_a_follow_ups_past_tense_target_and_a_direction_cell_that_is_no_target()
           para(2, "Indikator: Antal vårdplatser; Målvärde 2025: Öka; Utfall 2025: 2,1", "Mål 1 Nära vård", "table_row")]
     recs = extract_targets(DocumentMeta(doc_id="d"), ps)
     assert [(r.target, r.target_year) for r in recs] == [("minst 85 procent", "2025"), ("högst 6 procent", "2025")]
+
+
+def test_a_goal_heading_numbered_with_a_colon_names_the_goal():
+    ps = [para(1, "Indikator: Andel nöjda; Målvärde 2026: 85 %", "Mål 1: Nöjda invånare", "table_row")]
+    (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
+    assert (rec.goal, rec.target, rec.target_year) == ("Nöjda invånare", "85 %", "2026")
