@@ -22,11 +22,12 @@ from typing import TypeVar
 
 from core.models import AssignmentRecord, DecisionRecord, TargetRecord
 from ingest.assignments import extract_assignments
-from ingest.decisions import PARTY_ABBREVIATIONS, extract_decisions
+from ingest.decisions import extract_decisions
 from ingest.extract import IngestError
 from ingest.parse import parse_file
 from ingest.pipeline import collect_files
 from ingest.targets import extract_targets
+from ingest.votelists import PARTY_ABBREVIATIONS
 
 R = TypeVar("R")
 

@@ -22,6 +22,7 @@ from itertools import pairwise
 from core.ids import record_id, reference, section_label
 from core.models import Cited, DecisionRecord, DocumentMeta, Evidence, Paragraph, PersonRef, Stance, Vote
 from core.sentences import sentence_spans
+from ingest.votelists import PARTY_ABBREVIATIONS
 
 _SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 _VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")
@@ -62,11 +63,6 @@ _GROUP = re.compile(
     r"\b(?:Ledamöterna|Ledamoten|Representanterna|Representanten|Ersättarna|Gruppen|Partierna)\s+(?:från|för)\s+"
     r"(?P<parties>[A-ZÅÄÖ]{1,3}(?:\s*(?:,|och|samt)\s*[A-ZÅÄÖ]{1,3})*)\b"
 )
-# The parliamentary parties written out in full ("Sverigedemokraterna reserverar sig …")
-PARTY_ABBREVIATIONS = {
-    "socialdemokraterna": "S", "moderaterna": "M", "sverigedemokraterna": "SD", "centerpartiet": "C",
-    "vänsterpartiet": "V", "liberalerna": "L", "kristdemokraterna": "KD", "miljöpartiet": "MP",
-}
 _PARTY_NAME = re.compile(r"\b(" + "|".join(PARTY_ABBREVIATIONS) + r")s?\b", re.I)
 _ABBREVIATION = r"(?:S|M|SD|C|V|L|KD|MP)"
 _BARE_PARTIES = re.compile(

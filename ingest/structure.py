@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 
 from ingest.clean import Line, is_bullet, strip_bullet
 from ingest.tables import aligned_table_at, key_value_block_at, merge_cell_runs, pipe_table_at, split_values
-from ingest.votelists import VoteList, column_vote_list_at, marked_vote_lists_at, marked_vote_table_at, vote_list_at
+from ingest.votelists import (
+    VoteList,
+    column_vote_list_at,
+    marked_vote_lists_at,
+    marked_vote_table_at,
+    side_columns_at,
+    vote_list_at,
+)
 
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
@@ -237,6 +244,10 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             continue
 
         marked = marked_vote_table_at(lines, i)
+        sided = side_columns_at(lines, i) if marked is None else None
+        if sided is not None:  # each side in a column of its own
+            i, members, stated = sided
+            marked = i, [f"{side} ({stated.get(side, len(names))}): {', '.join(names)}." for side, names in members.items()]
         if marked is not None:  # one paragraph naming each side's members
             flush()
             i, rows = marked

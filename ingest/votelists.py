@@ -21,6 +21,12 @@ from dataclasses import dataclass, field
 from ingest.clean import Line
 from ingest.tables import gap_cells
 
+# The parliamentary parties written out in full ("Sverigedemokraterna reserverar sig …")
+PARTY_ABBREVIATIONS = {
+    "socialdemokraterna": "S", "moderaterna": "M", "sverigedemokraterna": "SD", "centerpartiet": "C",
+    "vänsterpartiet": "V", "liberalerna": "L", "kristdemokraterna": "KD", "miljöpartiet": "MP",
+}
+
 _COUNT = re.compile(r"^Antal\s+(Ja|Nej|Avstår|Frånv\w*|Frånvarande|Kvittade)\s*:\s*(\d+)\s*$", re.IGNORECASE)
 _APPENDIX = re.compile(r"^Bilaga\s+\d+\b")
 _ITEM = re.compile(r"^(Ärende|Ärendemening|Votering|Omröstning)\s*:\s*(.+)$")
@@ -216,6 +222,8 @@ _MARK_COLUMN = re.compile(r"^(Ja|Nej|Avst\w*\.?|Frånv\w*\.?)$", re.I)
 _ROLE = re.compile(r"(?:,\s*|\s+)\(?(?:\d:e\s+)?(?:vice\s+)?(?:ordförande|ordf\.?|ersättare|ers\.?|tjg\.? ers\.?)\)?\s*$", re.I)
 _SUM_COUNT = re.compile(r"\b(Ja|Nej|Avstår|Avst|Frånvarande|Frånv)\b\.?\s*:?\s*(\d+)", re.I)
 _LIST_SIGN = re.compile(r"§\s*(\d{1,4})")
+_STANDS_IN = re.compile(r"\s+(?:för|i stället för|istället för)\s+[A-ZÅÄÖÉ].*$")  # "Anders Wester för Nils Grahn": the substitute votes
+_LIST_PART = re.compile(r"^(?:Tjänstgörande\s+)?(?:ersättare|ledamöter)(?:\s+\(.*\))?:?$", re.I)
 _ALIGN = 3
 
 
@@ -241,9 +249,7 @@ def _column_groups(text: str) -> list[list[tuple[int, str]]] | None:
         else:
             return None
     readable = [g for g in groups if any(r == "vote" for _, r in g) or sum(r in ("Ja", "Nej") for _, r in g) == 2]
-    if not groups or len(readable) != len(groups) or (len(groups) == 1 and not any(r == "vote" for _, r in groups[0])):
-        return None  # one group of X-marked columns is read by marked_vote_table_at
-    return groups
+    return groups if groups and len(readable) == len(groups) else None
 
 
 def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str, str]]:
@@ -259,7 +265,7 @@ def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str
         name, party = cells.get("name", ""), cells.get("party", "")
         if not party and (m := _TRAILING_PARTY.match(name)):
             name, party = m.group(1), m.group(2)
-        name = _ROLE.sub("", name).strip()
+        name = _ROLE.sub("", _STANDS_IN.sub("", name)).strip()
         vote = cells.get("vote", "")
         side = _side(vote) if _MARK_COLUMN.match(vote) else next(
             (r for r in ("Ja", "Nej", "Avstår", "Frånvarande") if _X.fullmatch(cells.get(r, ""))), "")
@@ -268,16 +274,54 @@ def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str
     return out
 
 
+def _table_rows(lines: list[Line], j: int, groups: list[list[tuple[int, str]]]) -> tuple[int, dict[str, list[str]], dict[str, int]]:
+    """The member rows after header line j: (index after them, side -> members, the Summa line's counts)."""
+    votes: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    page, j = lines[j].page, j + 1
+    while j < len(lines) and lines[j].page == page:
+        text = lines[j].text
+        if not text.strip():
+            j += 1
+            nxt = lines[j].text if j < len(lines) else ""
+            if _SUM_ROW.match(nxt) or _LIST_PART.match(nxt.strip()) or (nxt.strip() and _row_votes(nxt, groups)):
+                continue  # the Summa line, or a part for substitutes, after a blank line
+            break
+        if _SUM_ROW.match(text):
+            counts = {_side(m.group(1)): int(m.group(2)) for m in _SUM_COUNT.finditer(text)}
+            j += 1
+            break
+        row = _row_votes(text, groups)
+        if not row and (_LIST_PART.match(text.strip()) or _column_groups(text)):
+            j += 1  # "Tjänstgörande ersättare", or the header repeated
+            continue
+        if not row:
+            break
+        for side, name in row:
+            votes.setdefault(side, []).append(name)
+        j += 1
+    return j, votes, counts
+
+
 def column_vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
     """A vote list under an appendix label ("Bilaga 1", then "Voteringslista § 122" and the
-    subject) printed as a table of one or more members a row: (index after it, the list), or None."""
-    label = lines[i].text.strip()
-    if not _APPENDIX.match(label):
+    subject) printed as a table of one or more members a row, or as one column per side: (index
+    after it, the list), or None."""
+    first = lines[i].text.strip()
+    appendix = _APPENDIX.match(first)
+    if not appendix:
         return None
-    sign, about, j = "", "", i + 1
+    label, sign = appendix.group(0), ""  # "Bilaga 2 Voteringslista § 27": the § may stand on the label line
+    if m := _LIST_SIGN.search(first[appendix.end():]):
+        sign = m.group(1)
+    about, j = "", i + 1
     while j < min(len(lines), i + 8) and lines[j].page == lines[i].page:
         t = lines[j].text.strip()
         if t and (groups := _column_groups(lines[j].text)):
+            j, votes, counts = _table_rows(lines, j, groups)
+            break
+        if t and (sided := side_columns_at(lines, j)):
+            j, votes, counts = sided
             break
         if t and not sign and (m := _LIST_SIGN.search(t)):
             sign = m.group(1)
@@ -286,33 +330,70 @@ def column_vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | Non
         j += 1
     else:
         return None
-    if len(about) > 200:
-        return None
-    votes: dict[str, list[str]] = {}
-    counts: dict[str, int] = {}
-    j += 1
-    while j < len(lines) and lines[j].page == lines[i].page:
-        text = lines[j].text
-        if not text.strip():
-            j += 1
-            if j < len(lines) and _SUM_ROW.match(lines[j].text):
-                continue
-            break
-        if _SUM_ROW.match(text):
-            counts = {_side(m.group(1)): int(m.group(2)) for m in _SUM_COUNT.finditer(text)}
-            j += 1
-            break
-        row = _row_votes(text, groups)
-        if not row:
-            break
-        for side, name in row:
-            votes.setdefault(side, []).append(name)
-        j += 1
-    if not votes:
+    if len(about) > 200 or not votes:
         return None
     counts = counts or {side: len(names) for side, names in votes.items()}
     item = [f"Ärendemening: § {sign}"] if sign else []
     if about:
         item.append(f"Votering: {about}")
-    return j, VoteList(page=lines[i].page, label=label.split("  ")[0].strip(), item=item,
+    return j, VoteList(page=lines[i].page, label=label, item=item,
                        counts=[f"Antal {side}: {n}" for side, n in counts.items()], votes=votes)
+
+
+# Each side's members in a column of its own, under the side and its count, grouped under party
+# names written out (a two- or three-column page as pdftotext prints it):
+#   JA (26)                          NEJ (25)
+#   Socialdemokraterna               Moderaterna
+#   Gun Holm                         Olle Ek
+#   Lars Dahl (tjg ers)              Sverigedemokraterna
+_SIDE_HEADER = re.compile(r"^(?P<side>Ja|Nej|Avstår|Avstod|Avstående|Frånvarande)(?:-röster)?\s*(?:\((?P<n>\d+)\))?:?$", re.I)
+_MEMBER = re.compile(r"^(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})(?:\s*\((?P<party>[A-ZÅÄÖ]{1,3})\))?$")
+
+
+def _party_cell(cell: str) -> str | None:
+    """A party heading: 'Socialdemokraterna' -> 'S', 'Miljöpartiet de gröna' -> 'MP', a local party
+    ('Sjukvårdspartiet') -> ''; None when the cell is no party."""
+    words = cell.split()
+    if words and (len(words) == 1 or words[0] == "Miljöpartiet") and words[0].lower() in PARTY_ABBREVIATIONS:
+        return PARTY_ABBREVIATIONS[words[0].lower()]
+    return "" if re.fullmatch(r"[A-ZÅÄÖ][a-zåäöé]{4,}", cell) and not _SIDE_HEADER.match(cell) else None
+
+
+def _list_cell(cell: str) -> bool:
+    return _party_cell(cell) is not None or bool(_MEMBER.match(_ROLE.sub("", cell)))
+
+
+def side_columns_at(lines: list[Line], i: int) -> tuple[int, dict[str, list[str]], dict[str, int]] | None:
+    """Sides in columns of their own starting at header line i: (index after it, side -> "Name (P)",
+    the counts the header states), or None."""
+    head = [(at, _SIDE_HEADER.match(cell)) for at, cell in gap_cells(lines[i].text)]
+    if len(head) < 2 or not all(m for _, m in head):
+        return None
+    sides = [(at, _side(m["side"])) for at, m in head if m]
+    if len({side for _, side in sides}) != len(sides):
+        return None
+    starts = [at for at, _ in sides]
+    party = [""] * len(sides)
+    votes: dict[str, list[str]] = {side: [] for _, side in sides}
+    j = i + 1
+    while j < len(lines) and lines[j].page == lines[i].page:
+        cells = gap_cells(lines[j].text)
+        if not cells:
+            j += 1
+            if j < len(lines) and gap_cells(lines[j].text) and all(_list_cell(c) for _, c in gap_cells(lines[j].text)):
+                continue  # a blank line between party groups
+            break
+        if not all(_list_cell(c) for _, c in cells):
+            break
+        for at, cell in cells:
+            k = max((n for n, s in enumerate(starts) if s <= at + _ALIGN), default=0)
+            if (heading := _party_cell(cell)) is not None:
+                party[k] = heading
+            elif m := _MEMBER.match(_ROLE.sub("", cell)):
+                who = m["party"] or party[k]
+                votes[sides[k][1]].append(f"{m['name']} ({who})" if who else m["name"])
+        j += 1
+    if not any(votes.values()):
+        return None
+    stated = {_side(m["side"]): int(m["n"]) for _, m in head if m and m["n"]}
+    return j, {side: names for side, names in votes.items() if names}, stated

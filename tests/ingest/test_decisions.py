@@ -286,3 +286,35 @@ Summa                               Ja 2     Nej 2     Avstår 1
     assert (vote.yes, vote.no, vote.abstain) == (2, 2, 1)
     assert (recs["42"].votes[0].yes, recs["42"].votes[0].abstain) == (30, 3)
     assert not recs["42"].votes[0].named  # no list of its own
+
+
+def test_a_vote_whose_sides_stand_in_columns_of_their_own_in_the_paragraph(tmp_path):
+    text = """Kollektivtrafiknämnden
+Protokoll 2026-02-19
+
+§ 10 Dnr KTN 2026/4
+Linjeplan 2027
+
+Beslut
+Linjeplanen fastställs.
+
+Omröstning
+Omröstning begärs och verkställs. Med 3 ja-röster mot 2 nej-röster bifalls förslaget.
+
+JA (3)                          NEJ (2)
+Socialdemokraterna              Moderaterna
+Gun Holm                        Olle Ek
+Lars Dahl                       Per Lind
+Centerpartiet
+Moa Sten
+
+Reservation
+Moderaterna reserverar sig mot beslutet.
+"""
+    path = tmp_path / "ktn.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert len(rec.votes) == 1
+    assert {k: [(p.name, p.party) for p in v] for k, v in rec.votes[0].named.items()} == {
+        "ja": [("Gun Holm", "S"), ("Lars Dahl", "S"), ("Moa Sten", "C")], "nej": [("Olle Ek", "M"), ("Per Lind", "M")]}

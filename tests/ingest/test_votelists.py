@@ -1,5 +1,5 @@
 from ingest.clean import Line
-from ingest.votelists import column_vote_list_at, vote_list_at
+from ingest.votelists import column_vote_list_at, side_columns_at, vote_list_at
 
 VOTES = """Bilaga 6
 Ärende: 10:2
@@ -119,8 +119,48 @@ Namn                  Parti   Närvarande
 Gun Holm              S       Ja
 """
     assert column_vote_list_at(_lines(attendance), 0) is None
-    marked_once = """Bilaga 1
-Ledamot               Ja   Nej
-Gun Holm (S)          X
+
+
+def test_an_appendix_table_with_x_marks_and_a_part_for_substitutes():
+    text = """Bilaga 2 Voteringslista § 27
+
+Ledamot                          Parti   Ja    Nej   Avstår
+Gun Holm, ordförande             S       X
+Olle Ek                          M             X
+
+Tjänstgörande ersättare
+Stina Kron för Lars Dahl         SD            X
+Ali Demir (tjg ers)              V                   X
+Summa                                    1     2     1
 """
-    assert column_vote_list_at(_lines(marked_once), 0) is None  # read by marked_vote_table_at
+    found = column_vote_list_at(_lines(text), 0)
+    assert found is not None
+    vote = found[1]
+    assert vote.heading == "Bilaga 2 Omröstning: § 27"
+    assert vote.votes == {"Ja": ["Gun Holm (S)"], "Nej": ["Olle Ek (M)", "Stina Kron (SD)"], "Avstår": ["Ali Demir (V)"]}
+    assert vote.counts == ["Antal Ja: 1", "Antal Nej: 2", "Antal Avstår: 1"]
+
+
+SIDE_COLUMNS = """Bilaga 4
+Omröstningslista § 28
+
+JA (4)                                   NEJ (3)
+Socialdemokraterna                       Moderaterna
+Gun Holm                                 Olle Ek
+Lars Dahl (tjg ers)                      Per Lind
+
+Vänsterpartiet                           Sjukvårdspartiet
+Ali Demir                                Eva Berg
+Moa Sten (C)
+"""
+
+
+def test_each_side_in_a_column_of_its_own_grouped_under_party_names():
+    found = column_vote_list_at(_lines(SIDE_COLUMNS), 0)
+    assert found is not None
+    vote = found[1]
+    assert vote.heading == "Bilaga 4 Omröstning: § 28"
+    assert vote.votes == {"Ja": ["Gun Holm (S)", "Lars Dahl (S)", "Ali Demir (V)", "Moa Sten (C)"],
+                          "Nej": ["Olle Ek (M)", "Per Lind (M)", "Eva Berg"]}  # a local party: no abbreviation
+    assert vote.counts == ["Antal Ja: 4", "Antal Nej: 3"]
+    assert side_columns_at(_lines("Ja                Nej\nDet var inte så.\n"), 0) is None
