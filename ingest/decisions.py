@@ -93,8 +93,12 @@ _COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röst(?:er)?\b|(?P<n2>\d+) r
 _APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)|(?=.*(?:röst|voter|omröstning)).*?\bbilaga (?P<m>\d+)", re.I)
 _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
 # A named vote list in the § itself: "Ja-röster: A (S), B (M)", "Nej (3): C (SD), D (V)", "Avstår (2): …"
-_SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?"
-                         r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:)\s*", re.I)
+_SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?:(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?(?:\s+röst(?:ar|ade))?"
+                         r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:)|För\s+(?P<for>ja|nej)\s+röstade\s*:?)\s*", re.I)
+# The side as a heading of its own ("Ja" then a member a line, merged into "Ja Anna Berg (S) …")
+_BARE_SIDE = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår)\s+(?=" + _PERSON.pattern + ")")
+# "Anna Berg (S) och Bo Ek (S) röstar ja", "… röstade nej"
+_VOTED_SIDE = re.compile(r"\bröst(?:ar|ade)\s+(?P<side>ja|nej)\b", re.I)
 _PERSON_SIDE = re.compile(_PERSON.pattern + r"\s+(?P<side>Ja|Nej|Avstår)\b(?!-)(?!\s*[:(])")  # not a label "Nej:"
 _SUMMARY_COUNT = re.compile(r"Antal (?P<side>Ja|Nej|Avstår|Frånv\w*): (?P<n>\d+)")
 _CASE = re.compile(
@@ -292,6 +296,23 @@ def _count(word: str) -> int:
     return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
 
 
+def _named_sides(s: str, one_a_line: bool) -> list[tuple[str, int | None, list[PersonRef]]]:
+    """(side, stated count, members) of each side a sentence lists: after a label ("Ja-röster (3): …",
+    "Nej röstar: …", "För ja röstade …", a bare "Ja" heading), or before "röstar ja"."""
+    labels = list(_SIDE_LABEL.finditer(s)) or ([] if one_a_line else list(_BARE_SIDE.finditer(s)))
+    spans = [(m.group("side") or m.groupdict().get("for") or "", m.groupdict().get("n"), m.end(), nxt.start() if nxt else len(s))
+             for m, nxt in zip(labels, [*labels[1:], None])]
+    if not labels and not one_a_line:  # the members stand before their side: "A (S) och B (S) röstar ja"
+        after = list(_VOTED_SIDE.finditer(s))
+        spans = [(m["side"], None, prev.end() if prev else 0, m.start()) for prev, m in zip([None, *after[:-1]], after)]
+    out = []
+    for side, n, a, b in spans:
+        people = _people(s[a:b])
+        if people:
+            out.append((_side_key(side), int(n) if n else None, people))
+    return out
+
+
 def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]], number: str = "") -> list[Vote]:
     votes: list[Vote] = []
     current: Vote | None = None
@@ -363,18 +384,13 @@ def _votes(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dict]
                 for m in marked:
                     v.named.setdefault(_side_key(m["side"]), []).append(PersonRef(name=_ROLE.sub("", m["name"]).strip(), party=m["party"]))
                 _cite(v, ev)
-            labels = list(_SIDE_LABEL.finditer(s))
-            for m, nxt in zip(labels, [*labels[1:], None]):
-                people = _people(s[m.end():nxt.start() if nxt else len(s)])
-                if not people:
-                    continue
+            for listed_side, listed_n, people in _named_sides(s, bool(marked)):
                 v = vote()
-                key = _side_key(m["side"])
-                if key in v.named and v.named[key] != people:  # a side listed again: the next vote's list
+                if listed_side in v.named and v.named[listed_side] != people:  # a side listed again: the next vote's list
                     current = v = Vote()
                     votes.append(v)
-                v.named.setdefault(key, people)
-                _set_count(v, key, int(m["n"]) if m["n"] else None, keep=True)
+                v.named.setdefault(listed_side, people)
+                _set_count(v, listed_side, listed_n, keep=True)
                 _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
             n = (ref["n"] or ref["m"]) if ref else ""

@@ -318,3 +318,20 @@ Moderaterna reserverar sig mot beslutet.
     assert len(rec.votes) == 1
     assert {k: [(p.name, p.party) for p in v] for k, v in rec.votes[0].named.items()} == {
         "ja": [("Gun Holm", "S"), ("Lars Dahl", "S"), ("Moa Sten", "C")], "nej": [("Olle Ek", "M"), ("Per Lind", "M")]}
+
+
+@pytest.mark.parametrize("listing", [
+    "Ja röstar: Anna Berg (S), Bo Ek (S). Nej röstar: Cilla Dahl (M).",
+    "För ja röstade Anna Berg (S) och Bo Ek (S). För nej röstade Cilla Dahl (M).",
+    "Anna Berg (S), Bo Ek (S) röstade ja och Cilla Dahl (M) röstade nej.",
+    "Ja\nAnna Berg (S)\nBo Ek (S)\n\nNej\nCilla Dahl (M)",
+])
+def test_named_sides_written_in_the_paragraph_in_other_words(tmp_path, listing):
+    text = ("Kommunstyrelsen\nProtokoll 2026-01-10\n\n§ 5 Dnr KS 2026/1\nBudget\n\nBeslut\nBudgeten fastställs.\n\n"
+            f"Omröstning\nOmröstning begärs. Med 2 ja-röster mot 1 nej-röst bifalls förslaget.\n{listing}\n")
+    path = tmp_path / "ks.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [(v.yes, v.no, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
+        (2, 1, {"ja": ["Anna Berg", "Bo Ek"], "nej": ["Cilla Dahl"]})]
