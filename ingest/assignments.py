@@ -32,12 +32,8 @@ from core.models import (
     Paragraph,
 )
 from core.sentences import sentence_spans
+from ingest.amounts import MONEY, dates_in
 
-_MONTHS = {
-    m: i for i, m in enumerate(
-        ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-         "oktober", "november", "december"), 1)
-}
 _GIVEN = re.compile(
     r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
 )
@@ -74,14 +70,8 @@ _REPORTED = re.compile(
     r"\buppdrag\s+(?:[^.;:]{0,80}?\s)?till\s+(?P<recv>[a-zåäöA-ZÅÄÖ][^.;:]{1,160}?),?\s+(?:att|om att)\b"
 )
 _LIST_LEAD = re.compile(r"\buppdrag(?:en)?\s+till\s+(?P<recv>[\w åäöÅÄÖ-]{3,80}?)\s*[;:]\s*$", re.I)
-_ISO = re.compile(r"\b(20\d\d)-(\d\d)-(\d\d)\b")
-_LONG = re.compile(r"\b(\d{1,2}) (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
-_MONTH_YEAR = re.compile(r"\b(?:i |per |under )?(januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|november|december) (20\d\d)\b", re.I)
 # (not a past report: "redovisades för nämnden i juni 2025")
 _DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
-_MONEY = re.compile(
-    r"\b\d[\d  ]*(?:,\d+)?\s*(?:miljoner|miljon|miljarder|miljard|mnkr|mdkr|mkr|tkr|kronor|kr)\b(?:\s*kronor)?", re.I
-)
 # "(RS)" / "(RS, RUN)" at the end of a list item: which of the lead's receivers it is for
 _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-ZÅÄÖ]{2,6})*)\s*\)\s*\.?\s*$")
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}
@@ -120,16 +110,6 @@ _STATUS_LEAD = re.compile(r"^(?:Uppdraget|Arbetet|Utredningen)\b")
 _DONE = re.compile(r"\b(förklaras fullgjort|fullgjort|genomfört|avslutat|pågår|delvis genomfört|ej påbörjat)\b", re.I)
 def cite_span(p: Paragraph, a: int = 0, b: int | None = None) -> Evidence:
     return Evidence(paragraph_id=p.paragraph_id, page=p.page, quote=p.text[a:b].strip())
-
-
-def _dates(text: str) -> list[tuple[str, int, int]]:
-    out = [(f"{m[1]}-{m[2]}-{m[3]}", m.start(), m.end()) for m in _ISO.finditer(text)]
-    out += [(f"{m[3]}-{_MONTHS[m[2].lower()]:02d}-{int(m[1]):02d}", m.start(), m.end()) for m in _LONG.finditer(text)]
-    taken = [(a, b) for _, a, b in out]
-    for m in _MONTH_YEAR.finditer(text):
-        if not any(a <= m.start(1) < b for a, b in taken):
-            out.append((f"{m[2]}-{_MONTHS[m[1].lower()]:02d}", m.start(), m.end()))
-    return sorted(out, key=lambda d: d[1])
 
 
 def _split_names(text: str) -> list[str]:
@@ -354,7 +334,7 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
         return []
     # the date must follow a reporting word closely ("redovisas … senast den 31 mars 2026"), so the
     # dates of a status table in the same run of text are not deadlines
-    return [(iso, cite_span(q, a, b)) for iso, start, _ in _dates(s)
+    return [(iso, cite_span(q, a, b)) for iso, start, _ in dates_in(s)
             if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
 
 
@@ -480,7 +460,7 @@ def _measure_record(
 
 
 def _money_at(q: Paragraph, a: int, b: int) -> list[Cited]:
-    return [Cited(text=m.group(0).strip(), source=cite_span(q, a + m.start(), a + m.end())) for m in _MONEY.finditer(q.text[a:b])]
+    return [Cited(text=m.group(0).strip(), source=cite_span(q, a + m.start(), a + m.end())) for m in MONEY.finditer(q.text[a:b])]
 
 
 def _money_in(paragraphs: list[Paragraph]) -> list[Cited]:
