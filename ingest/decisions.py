@@ -96,9 +96,10 @@ _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarand
 _SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?:(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?(?:\s+röst(?:ar|ade))?"
                          r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:)|För\s+(?P<for>ja|nej)\s+röstade\s*:?)\s*", re.I)
 # The side as a heading of its own ("Ja" then a member a line, merged into "Ja Anna Berg (S) …")
-_BARE_SIDE = re.compile(r"(?:^|(?<=[\s.;]))(?P<side>Ja|Nej|Avstår)\s+(?=" + _PERSON.pattern + ")")
+_BARE_SIDE = re.compile(r"^(?P<side>Ja|Nej|Avstår)\s+(?=" + _PERSON.pattern + ")")  # a heading: the sentence's start
 # "Anna Berg (S) och Bo Ek (S) röstar ja", "… röstade nej"
 _VOTED_SIDE = re.compile(r"\bröst(?:ar|ade)\s+(?P<side>ja|nej)\b", re.I)
+_VOTING = re.compile(r"\bröst(?:ar|ade)\b", re.I)
 _PERSON_SIDE = re.compile(_PERSON.pattern + r"\s+(?P<side>Ja|Nej|Avstår)\b(?!-)(?!\s*[:(])")  # not a label "Nej:"
 _SUMMARY_COUNT = re.compile(r"Antal (?P<side>Ja|Nej|Avstår|Frånv\w*): (?P<n>\d+)")
 _CASE = re.compile(
@@ -304,7 +305,8 @@ def _named_sides(s: str, one_a_line: bool) -> list[tuple[str, int | None, list[P
              for m, nxt in zip(labels, [*labels[1:], None])]
     if not labels and not one_a_line:  # the members stand before their side: "A (S) och B (S) röstar ja"
         after = list(_VOTED_SIDE.finditer(s))
-        spans = [(m["side"], None, prev.end() if prev else 0, m.start()) for prev, m in zip([None, *after[:-1]], after)]
+        spans = [(m["side"], None, prev.end() if prev else 0, m.start()) for prev, m in zip([None, *after[:-1]], after)
+                 if not _VOTING.search(s, prev.end() if prev else 0, m.start())]  # only the names just before it
     out = []
     for side, n, a, b in spans:
         people = _people(s[a:b])
