@@ -71,7 +71,7 @@ _REPORTED = re.compile(
 )
 _LIST_LEAD = re.compile(r"\buppdrag(?:en)?\s+till\s+(?P<recv>[\w åäöÅÄÖ-]{3,80}?)\s*[;:]\s*$", re.I)
 # (not a past report: "redovisades för nämnden i juni 2025")
-_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
+_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|slutdatum|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
 # "(RS)" / "(RS, RUN)" at the end of a list item: which of the lead's receivers it is for
 _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-ZÅÄÖ]{2,6})*)\s*\)\s*\.?\s*$")
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}

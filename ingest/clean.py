@@ -122,6 +122,33 @@ def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str
                 continue
             kept.append(ln)
         cleaned.append(kept)
+    return _strip_cell_furniture(cleaned, threshold)
+
+
+_PAGE_WORD = re.compile(r"^(?:sida|sid\.?|page)$", re.I)
+_DATE_LINE = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def _strip_cell_furniture(pages: list[list[str]], threshold: int) -> list[list[str]]:
+    """A header printed one cell a line (pdftotext without -layout) leaves "Sida" and the meeting
+    date ("2026-04-15") at a page's edge once the known furniture is gone: drop such lines where
+    they stand at the top or bottom of a page and the date does so on many pages."""
+    def edge_runs(lines: list[str]) -> list[int]:
+        content = [i for i, ln in enumerate(lines) if ln.strip()]
+        out: list[int] = []
+        for run in (content, content[::-1]):
+            for i in run:
+                if not (_PAGE_WORD.match(lines[i].strip()) or _DATE_LINE.match(lines[i].strip())):
+                    break
+                out.append(i)
+        return out
+    dates: Counter[str] = Counter()
+    for lines in pages:
+        dates.update({lines[i].strip() for i in edge_runs(lines) if _DATE_LINE.match(lines[i].strip())})
+    cleaned = []
+    for lines in pages:
+        drop = {i for i in edge_runs(lines) if _PAGE_WORD.match(lines[i].strip()) or dates[lines[i].strip()] >= threshold}
+        cleaned.append([ln for i, ln in enumerate(lines) if i not in drop])
     return cleaned
 
 
@@ -176,6 +203,10 @@ def mark_lost_bullets(pages: list[list[str]]) -> list[list[str]]:
 
 
 _WORD = re.compile(r"[A-Za-zÅÄÖåäöÉé]{3,}")
+# Names side by side ("Anna Berg (S)   Olle Ek (SD)") or vote sides ("JA (35)   NEJ (10)") are a
+# vote list's columns, read across by ingest.votelists, not two columns of prose.
+_LISTED = re.compile(r"^[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3}(?:\s*\([^)]{1,20}\))?$"
+                     r"|^(?:JA|NEJ|AVSTÅR|Ja|Nej|Avstår)(?:-röster)?(?:\s*\(\d+\))?:?$")
 # A right column starts at least this far in, is shared by this many lines of a page, and those
 # lines' right parts are prose (a word of three letters), not the figures of a numeric table.
 _MIN_COLUMN, _MIN_LINES, _TOLERANCE = 35, 4, 2
@@ -194,7 +225,8 @@ def _right_column(segments: list[list[tuple[int, str]]]) -> int | None:
     `_segments`)."""
     starts: Counter[int] = Counter()
     for segs in segments:
-        if len(segs) == 2 and segs[1][0] >= _MIN_COLUMN and _WORD.search(segs[1][1]) and _WORD.search(segs[0][1]):
+        if len(segs) == 2 and segs[1][0] >= _MIN_COLUMN and _WORD.search(segs[1][1]) and _WORD.search(segs[0][1]) \
+                and not all(_LISTED.match(text) for _, text in segs):
             starts[segs[1][0]] += 1
     if not starts:
         return None

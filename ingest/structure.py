@@ -13,7 +13,14 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import Line, is_bullet, strip_bullet
-from ingest.tables import aligned_table_at, key_value_block_at, merge_cell_runs, pipe_table_at, split_values
+from ingest.tables import (
+    aligned_table_at,
+    indicator_card_at,
+    key_value_block_at,
+    merge_cell_runs,
+    pipe_table_at,
+    split_values,
+)
 from ingest.votelists import (
     VoteList,
     column_vote_list_at,
@@ -64,6 +71,7 @@ _NUMBERED = re.compile(
 _NUMBERED_LONG = re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÅÄÖ](?:[^.!?:;]|(?<=\b[A-ZÅÄÖ])\.|\.(?=\S)){20,140})$")
 _NUMBERED_MULTI = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$")
 _GOAL = re.compile(r"^(Mål|Målområde|Strategiskt mål)\s+\d{1,2}[.:]?\s+\S.{0,100}$")
+_PART = re.compile(r"^(?:Åtgärd|Insats|Delområde)\s+\d{1,2}[.:]\s+[A-ZÅÄÖ][^.!?]{2,80}$")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _TABLE_HEADER = re.compile(r"\bIndikator(er)?\b.*\b(Utfall|Mål|Målvärde)\s+\d{4}", re.IGNORECASE)
 _VALUE_COLUMN = re.compile(r"\b(?:Utfall|Mål|Målvärde|Resultat|Prognos|Budget|Måltal)\s+\d{4}\b")
@@ -155,14 +163,20 @@ def _strict_heading(text: str) -> _Heading | None:
         return _Heading(depth, f"{num.group('num')} {num.group('title').strip()}")
     if _GOAL.match(text) and not _TABLE_HEADER.search(text) and text[-1] not in ".;,":
         return _Heading(1, text.strip())
+    if _PART.match(text):  # "Åtgärd 2. Bidrag till kommunal skyfallskartering"
+        return _Heading(2, text.strip())
     return None
+
+
+# a vote list's row printed with single spaces: "Gunilla Norén (ordförande) M Ja"
+_VOTE_ROW = re.compile(r"\s[A-ZÅÄÖ]{1,3}\s+(?:Ja|Nej|Avstår)$")
 
 
 def _generic_heading(text: str, next_text: str | None, typical: int, layout: str) -> bool:
     """A short stand-alone line followed by a capitalised line reads as a heading."""
     if not next_text or not _starts_upper(text) or not _starts_upper(next_text):
         return False
-    if is_bullet(next_text) or text[-1] in _TERMINAL or len(text) > 70:
+    if is_bullet(next_text) or text[-1] in _TERMINAL or len(text) > 70 or _VOTE_ROW.search(text):
         return False
     if not 2 <= len(text.split()) <= 10:
         return False
@@ -235,7 +249,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i)
+        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i) or indicator_card_at(lines, i)
         if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
             flush()
             i, rows = piped

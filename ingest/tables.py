@@ -255,3 +255,24 @@ def key_value_block_at(lines: list[Line], i: int) -> tuple[int, list[str]] | Non
     if sum(1 for key, _ in pairs[1:] if _COLUMN_WORD.match(key)) < 1:
         return None
     return j, [row_text([k for k, _ in pairs], [v for _, v in pairs])]
+
+
+# An indicator "card": "Indikator" on a line of its own, the indicator, then a one-row aligned table
+_CARD_LABEL = re.compile(r"^(?:Indikator|Nyckeltal|Styrmått|Mått|Mätetal|Resultatmått)$", re.I)
+
+
+def indicator_card_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """An indicator card starting at line i: (index after it, its rows named 'Indikator: …; …')."""
+    if not _CARD_LABEL.match(lines[i].text.strip()):
+        return None
+    j = i + 1
+    while j < len(lines) and not lines[j].text.strip():
+        j += 1
+    if j + 1 >= len(lines) or lines[j].page != lines[i].page or _COLUMN_WORD.match(lines[j].text.strip()):
+        return None
+    table = aligned_table_at(lines, j + 1)
+    if table is None:
+        return None
+    end, rows = table
+    label = f"{lines[i].text.strip()}: {lines[j].text.strip()}"
+    return end, [f"{label}; {row}" for row in rows]

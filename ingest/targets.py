@@ -54,6 +54,9 @@ _SENTENCE_TARGETS = [
     # a follow-up's past tense: "… skulle under 2025 uppgå till minst 85 procent"
     re.compile(r"\b(?:ska|skulle)\s+(?:(?:under|år|senast)\s+(?:19|20)\d\d\s+)?(?:ha\s+)?(?:öka[ts]?|minska[ts]?|sjunka|sjunkit|stiga|stigit|höjas|sänkas|uppgå|vara|"
                r"ligga|nå|understiga|överstiga|halveras)\s+(?:till\s+|på\s+|med\s+)?" + _VALUE, re.I),
+    # the year first: "Senast 2028 ska antalet sjuksköterskor … vara minst 60 per år"
+    re.compile(r"^(?:Senast|Till|År|Under)\s+(?:år\s+)?(?:19|20)\d\d\s+ska\s+[^.]{3,160}?\s+(?:vara|uppgå\s+till|"
+               r"öka\s+till|minska\s+till|ha\s+ökat\s+till|ha\s+minskat\s+till|nå)\s+" + _VALUE),
     # "Målet är att minst 40 procent av …"
     re.compile(r"\bmålet(?:\s+för\s+[a-zåäö]+)?\s+är\s+att\s+" + _VALUE, re.I),
     # "… mot målvärdet 60 procent för 2026"
@@ -171,6 +174,8 @@ def _sentence_target(meta: DocumentMeta, p: Paragraph, a: int, b: int, number: i
     after = s[m.end():compared.start() if compared else len(s)]
     when = _WHEN.search(after) or _WHEN.search(s[:m.start()]) or _GOAL_YEAR.search(s)
     year = when.group(1) if when else ""
+    if not year and (bare := _YEAR.search(after[:60])):  # "… ska vara högst 6,0 procent 2026."
+        year = bare.group(1)
     if not year:  # "Målvärdet för 2030 är 90 procent": the year inside the match
         inside = _YEAR.search(s[m.start():m.start("value")])
         year = inside.group(1) if inside else ""

@@ -217,11 +217,13 @@ def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]
 #   Summa                        Ja 34    Nej 13    Avstår 2
 _NAME_COLUMN = re.compile(r"^(Ledamot|Ledamöter|Namn|Ledamot/ersättare|Tjänstgörande( ledamot)?)$", re.I)
 _PARTY_COLUMN = re.compile(r"^Parti$", re.I)
+_SUBSTITUTE_COLUMN = re.compile(r"^(?:Tjänstgörande\s+)?ersättare$", re.I)  # who votes in the member's place
 _VOTE_COLUMN = re.compile(r"^(Röst|Röstar|Röstade|Votering|Röstning)$", re.I)
 _MARK_COLUMN = re.compile(r"^(Ja|Nej|Avst\w*\.?|Frånv\w*\.?)$", re.I)
 _ROLE = re.compile(r"(?:,\s*|\s+)\(?(?:\d:e\s+)?(?:vice\s+)?(?:ordförande|ordf\.?|ersättare|ers\.?|tjg\.? ers\.?)\)?\s*$", re.I)
 _SUM_COUNT = re.compile(r"\b(Ja|Nej|Avstår|Avst|Frånvarande|Frånv)\b\.?\s*:?\s*(\d+)", re.I)
 _LIST_SIGN = re.compile(r"§\s*(\d{1,4})")
+_PERSON_CELL = re.compile(r"^(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})(?:\s*\((?P<party>[A-ZÅÄÖ]{1,3})\))?$")
 _STANDS_IN = re.compile(r"\s+(?:för|i stället för|istället för)\s+[A-ZÅÄÖÉ].*$")  # "Anders Wester för Nils Grahn": the substitute votes
 _LIST_PART = re.compile(r"^(?:Tjänstgörande\s+)?(?:ersättare|ledamöter)(?:\s+\(.*\))?:?$", re.I)
 _ALIGN = 3
@@ -242,6 +244,8 @@ def _column_groups(text: str) -> list[list[tuple[int, str]]] | None:
             return None
         elif _PARTY_COLUMN.match(cell):
             groups[-1].append((at, "party"))
+        elif _SUBSTITUTE_COLUMN.match(cell):
+            groups[-1].append((at, "substitute"))
         elif _VOTE_COLUMN.match(cell):
             groups[-1].append((at, "vote"))
         elif _MARK_COLUMN.match(cell):
@@ -263,6 +267,8 @@ def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str
     out = []
     for cells in placed:
         name, party = cells.get("name", ""), cells.get("party", "")
+        if sub := _PERSON_CELL.match(cells.get("substitute", "")):  # a tjänstgörande ersättare votes
+            name, party = sub["name"], sub["party"] or party
         if not party and (m := _TRAILING_PARTY.match(name)):
             name, party = m.group(1), m.group(2)
         name = _ROLE.sub("", _STANDS_IN.sub("", name)).strip()
@@ -279,16 +285,24 @@ def _table_rows(lines: list[Line], j: int, groups: list[list[tuple[int, str]]]) 
     votes: dict[str, list[str]] = {}
     counts: dict[str, int] = {}
     page, j = lines[j].page, j + 1
-    while j < len(lines) and lines[j].page == page:
+    while j < len(lines):
+        if lines[j].page != page:  # the list goes on after a page break under its header repeated
+            ahead = [k for k in range(j, min(j + 8, len(lines))) if lines[k].page == lines[j].page and _column_groups(lines[k].text)]
+            if not ahead:
+                break
+            page, j = lines[j].page, ahead[0] + 1
+            continue
         text = lines[j].text
         if not text.strip():
-            j += 1
-            nxt = lines[j].text if j < len(lines) else ""
-            if _SUM_ROW.match(nxt) or _LIST_PART.match(nxt.strip()) or (nxt.strip() and _row_votes(nxt, groups)):
-                continue  # the Summa line, or a part for substitutes, after a blank line
+            k = next((k for k in range(j, len(lines)) if lines[k].text.strip()), len(lines))
+            nxt = lines[k].text if k < len(lines) else ""
+            if k < len(lines) and (lines[k].page != page or _SUM_ROW.match(nxt) or _LIST_PART.match(nxt.strip())
+                                   or _row_votes(nxt, groups)):
+                j = k  # a page break (the list may go on under its header), the Summa line, a part for substitutes
+                continue
             break
         if _SUM_ROW.match(text):
-            counts = {_side(m.group(1)): int(m.group(2)) for m in _SUM_COUNT.finditer(text)}
+            counts = {_side(m.group(1)): int(m.group(2)) for m in _SUM_COUNT.finditer(text)} or _counts_under(text, groups)
             j += 1
             break
         row = _row_votes(text, groups)
@@ -301,6 +315,18 @@ def _table_rows(lines: list[Line], j: int, groups: list[list[tuple[int, str]]]) 
             votes.setdefault(side, []).append(name)
         j += 1
     return j, votes, counts
+
+
+def _counts_under(text: str, groups: list[list[tuple[int, str]]]) -> dict[str, int]:
+    """A Summa line of bare numbers ("Summa   26   12   7") under one group's Ja/Nej/Avstår columns."""
+    marks = [(at, role) for at, role in groups[0] if role in ("Ja", "Nej", "Avstår", "Frånvarande")] if len(groups) == 1 else []
+    counts: dict[str, int] = {}
+    for m in re.finditer(r"(?<!\S)\d{1,3}(?!\S)", text):
+        if marks:
+            at, role = min(marks, key=lambda c: abs(c[0] - m.start()))
+            if abs(at - m.start()) <= 4 and role not in counts:
+                counts[role] = int(m.group(0))
+    return counts
 
 
 def column_vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:

@@ -320,3 +320,10 @@ def test_a_directive_recalls_an_earlier_assignment_and_a_plans_shall_sentences_a
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Socialnämnden"), plan)
     assert [(r.giver, r.receiver) for r in recs] == [("Nämnden", "förvaltningen"), ("Nämnden", "förvaltningen")]
     assert recs[1].status is not None and recs[1].status.text == "pågår"
+
+
+def test_a_follow_ups_slutdatum_line_is_the_deadline():
+    ps = [para(1, "Hälso- och sjukvårdsnämnden får i uppdrag att inrätta en mobil närvårdsenhet. Slutdatum: 2026-12-31 "
+                  "Status: Pågår", "Uppdrag från regionfullmäktige")]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
+    assert [d.date for d in rec.deadlines] == ["2026-12-31"]

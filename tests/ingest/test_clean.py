@@ -119,3 +119,19 @@ def test_numeric_tables_and_single_column_pages_are_left_as_they_are():
     prose = ["          Förvaltningen har utvärderat systemet för styrning och uppföljning genom",
              "          en egenutvärdering enligt stadens rapport och genom egenutvärdering av nämnden."] * 3
     assert split_columns([numbers, prose]) == [numbers, prose]
+
+
+def test_names_side_by_side_are_a_vote_lists_columns_not_two_columns_of_prose():
+    names = ["JA (6)                                          NEJ (4)",
+             *[f"Anna Berg{c} (S)                                 Olle Ek{c} (SD)" for c in "abcd"]]
+    assert split_columns([names]) == [names]
+
+
+def test_a_header_printed_one_cell_a_line_leaves_no_page_word_or_meeting_date():
+    furniture = ["Justerandes sign", "Utdragsbestyrkande", "Sammanträdesdatum", "2026-04-15", "Sida"]
+    bodies = [["§ 1", "Val av justerare", "Olle Ek utses att justera protokollet."],
+              ["§ 2", "Budget", "Beslut", "Nämnden fastställer budgeten som lades fram 2026-04-15."],
+              ["§ 3", "Skolskjuts", "Ärendet bordläggs till nästa sammanträde."]]
+    pages = [[*body, "", *furniture, f"{n}(3)"] for n, body in enumerate(bodies, 1)]
+    kept = strip_page_furniture(pages)
+    assert [[ln for ln in page if ln.strip()] for page in kept] == bodies

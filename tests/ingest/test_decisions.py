@@ -335,3 +335,33 @@ def test_named_sides_written_in_the_paragraph_in_other_words(tmp_path, listing):
     (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
     assert [(v.yes, v.no, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
         (2, 1, {"ja": ["Anna Berg", "Bo Ek"], "nej": ["Cilla Dahl"]})]
+
+
+def test_a_lead_before_numbered_points_a_stance_under_beslut_and_a_list_of_single_spaced_rows(tmp_path):
+    text = """Barn- och utbildningsnämnden
+Protokoll 2026-04-15
+
+§ 42
+Ekonomisk uppföljning
+Beslut
+Barn- och utbildningsnämnden beslutar
+1. Ekonomisk uppföljning per mars godkänns.
+2. Förvaltningen får i uppdrag att ta fram en åtgärdsplan.
+Sverigedemokraterna deltar inte i beslutet.
+Omröstning
+Omröstningsresultat
+Namn Parti Röst
+Gunilla Norén (ordförande) M Ja
+Olle Brandt S Nej
+Rebecka Ahl (ersättare för Sara Holm) M Ja
+Tove Berglin V Avstår
+Summa Ja 2 Nej 1 Avstår 1
+"""
+    path = tmp_path / "bun.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [p.text for p in rec.decision_points] == [
+        "Ekonomisk uppföljning per mars godkänns.", "Förvaltningen får i uppdrag att ta fram en åtgärdsplan."]
+    assert {k: [(p.name, p.party) for p in v] for k, v in rec.votes[0].named.items()} == {
+        "ja": [("Gunilla Norén", "M"), ("Rebecka Ahl", "M")], "nej": [("Olle Brandt", "S")], "avstår": [("Tove Berglin", "V")]}

@@ -269,6 +269,23 @@ Nämnden bedömer att målet delvis nås.
     ]
 
 
+def test_an_indicator_card_and_a_numbered_measure_heading():
+    text = """Åtgärd 2. Bidrag till kommunal skyfallskartering
+
+Myndigheten ska fördela bidrag till kommunerna.
+
+Indikator
+Andel barn med fullständigt vaccinationsskydd
+Utgångsvärde 2024      Målvärde 2026      Utfall jan–aug 2026      Bedömning
+96,1 %                 minst 97 %         96,4 %                   Uppnås delvis
+"""
+    ps = parse(text)
+    assert ps[0].section == "Åtgärd 2. Bidrag till kommunal skyfallskartering"
+    assert [p.text for p in ps if p.kind == "table_row"] == [
+        "Indikator: Andel barn med fullständigt vaccinationsskydd; Utgångsvärde 2024: 96,1 %; Målvärde 2026: minst 97 %; "
+        "Utfall jan–aug 2026: 96,4 %; Bedömning: Uppnås delvis"]
+
+
 def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
     text = """                         Utfall       Budget                    Prognos         Utfall
    Tjänster                                            Avvikelse

@@ -93,3 +93,10 @@ def test_a_goal_heading_numbered_with_a_colon_names_the_goal():
     ps = [para(1, "Indikator: Andel nöjda; Målvärde 2026: 85 %", "Mål 1: Nöjda invånare", "table_row")]
     (rec,) = extract_targets(DocumentMeta(doc_id="d"), ps)
     assert (rec.goal, rec.target, rec.target_year) == ("Nöjda invånare", "85 %", "2026")
+
+
+def test_a_bare_year_after_the_value_and_a_sentence_that_opens_with_its_year():
+    ps = [para(1, "Sjukfrånvaron ska vara högst 6,0 procent 2026. "
+                  "Senast 2028 ska antalet sjuksköterskor i specialistutbildning vara minst 60 per år.")]
+    recs = extract_targets(DocumentMeta(doc_id="d"), ps)
+    assert [(r.target, r.target_year) for r in recs] == [("högst 6,0 procent", "2026"), ("minst 60 per år", "2028")]

@@ -164,3 +164,31 @@ def test_each_side_in_a_column_of_its_own_grouped_under_party_names():
                           "Nej": ["Olle Ek (M)", "Per Lind (M)", "Eva Berg"]}  # a local party: no abbreviation
     assert vote.counts == ["Antal Ja: 4", "Antal Nej: 3"]
     assert side_columns_at(_lines("Ja                Nej\nDet var inte så.\n"), 0) is None
+
+
+def test_a_substitute_column_a_list_that_goes_on_after_a_page_break_and_a_summa_of_bare_numbers():
+    page1 = """Bilaga 1 till kommunfullmäktiges protokoll, § 24
+NÄRVARO- OCH OMRÖSTNINGSLISTA
+
+                                       Tjänstgörande
+Ledamöter                       Parti  ersättare            Ja    Nej   Avstår
+Anders Wikström, ordförande     S                           X
+Britt Ek                        S      Tomas Hjort (S)      X
+
+"""
+    page2 = """Bilaga 1, forts.
+
+                                       Tjänstgörande
+Ledamöter                       Parti  ersättare            Ja    Nej   Avstår
+Robert Holm                     SD                                      X
+Gunnel Brodin                   KD                                X
+Summa                                                       2     1     1
+"""
+    lines = [Line(page=1, text=t) for t in page1.splitlines()] + [Line(page=2, text=t) for t in page2.splitlines()]
+    found = column_vote_list_at(lines, 0)
+    assert found is not None
+    end, vote = found
+    assert end == len(lines)
+    assert vote.votes == {"Ja": ["Anders Wikström (S)", "Tomas Hjort (S)"], "Avstår": ["Robert Holm (SD)"],
+                          "Nej": ["Gunnel Brodin (KD)"]}
+    assert vote.counts == ["Antal Ja: 2", "Antal Nej: 1", "Antal Avstår: 1"]
