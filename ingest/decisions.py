@@ -199,8 +199,10 @@ def _points(paragraphs: list[Paragraph]) -> tuple[list[Cited], Cited | None]:
                     points.append(Cited(text=text.strip(), source=evidence(p, start + a, start + a + len(text))))
             else:
                 points.append(Cited(text=rest.strip(), source=evidence(p, start, end)))
-    # a member's stance under "Beslut" ("Sverigedemokraterna deltar inte i beslutet.") is no decision
-    return [kept for pt in points if (kept := _without_stance(pt))], adopted
+    # a member's stance under "Beslut" ("Sverigedemokraterna deltar inte i beslutet.") is no decision,
+    # unless it is all the § states there
+    kept = [k for pt in points if (k := _without_stance(pt))]
+    return kept or points, adopted
 
 
 def _without_stance(point: Cited) -> Cited | None:

@@ -365,3 +365,11 @@ Summa Ja 2 Nej 1 Avstår 1
         "Ekonomisk uppföljning per mars godkänns.", "Förvaltningen får i uppdrag att ta fram en åtgärdsplan."]
     assert {k: [(p.name, p.party) for p in v] for k, v in rec.votes[0].named.items()} == {
         "ja": [("Gunilla Norén", "M"), ("Rebecka Ahl", "M")], "nej": [("Olle Brandt", "S")], "avstår": [("Tove Berglin", "V")]}
+
+
+def test_a_stance_that_is_all_the_decision_states_is_kept():
+    meta = DocumentMeta(doc_id="d", body="Kommunstyrelsen")
+    ps = [Paragraph(paragraph_id="d:p1", doc_id="d", ordinal=1, page=1, section="§ 7 Yttrande › Beslut", kind="text",
+                    text="Sverigedemokraterna deltar inte i beslutet.")]
+    (rec,) = extract_decisions(meta, ps)
+    assert [p.text for p in rec.decision_points] == ["Sverigedemokraterna deltar inte i beslutet."]
