@@ -348,7 +348,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Under golvet: " + line, file=sys.stderr)
     if args.misses:
         for r in results:
-            if r["split"] in ("tune", "synthetic-tune", "synthetic-holdout", "synthetic-holdout3"):
+            if r["split"] in ("tune", "synthetic-tune", "synthetic-holdout", "synthetic-holdout3", "synthetic-holdout4"):
                 for m in r["misses"]:
                     print(json.dumps(m, ensure_ascii=False)[:600])
     return 1 if problems else 0

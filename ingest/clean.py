@@ -107,7 +107,7 @@ def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str
     repeated = {
         key for key, n in counts.items()
         if n >= threshold and len(key) >= 6 and not _TABLE_HEADER.search(key)
-        and not key.startswith("§")  # "§ 12 Ärendenummer …" opens a paragraph on many pages
+        and not re.match(r"^(?:[a-zåäö]{2,6} )?§", key)  # "§ 12 Ärendenummer …", "KF § 97 Dnr …" open a paragraph on many pages
     }
 
     cleaned: list[list[str]] = []

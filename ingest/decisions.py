@@ -26,7 +26,7 @@ from ingest.votes import evidence, people_in, sentences, vote_lists, votes_in
 
 _SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 _DECISION_HEADING = re.compile(
-    r"^(Beslut|Beslutet|\w+s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag)$", re.I
+    r"^(Beslut|Beslutet|[\w-]+(?: och [\w-]+)?s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag)$", re.I
 )
 _NOTE_HEADING = re.compile(r"^Protokollsanteckning(ar)?$", re.I)
 _RESERVATION_HEADING = re.compile(r"^Reservation(er)?$", re.I)
@@ -143,6 +143,10 @@ _MID_LEAD = re.compile(
     # then att-satser (mid-paragraph, "2. Nämnden beslutar att …" is a point of its own)
     r"|^[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|besluta|beslutade)(?:\s+följande)?\s+(?=(?:1\.\s+)?att\s|1\.\s+[A-ZÅÄÖ])"
 )
+_AS_PROPOSED = re.compile(r"^[^.]{0,80}\bbeslutar (?:enligt|i enlighet med) (?P<who>[^.]{3,80}?förslag)(?: till beslut)?\.?$")
+_PROPOSAL_HEADING = re.compile(r"^(?:[\w-]+(?: och [\w-]+)?s )?förslag till beslut$|^[\w-]+s förslag$", re.I)
+# a vote list's title left before its table ("Närvaro- och omröstningslista", "§ 100 § 101 § 103")
+_LIST_TITLE = re.compile(r"^(?:Närvaro- och )?(?:omröstnings|voterings)lista$|^(?:§\s*\d{1,4}\s*)+$", re.I)
 _STANCE_ONLY = re.compile(r"^[^.]{0,160}\b(?:deltar|deltog) (?:inte|ej) i (?:beslutet|handläggningen)\b[^.]*\.?$"
                           r"|^[^.]{0,160}\breserver(?:ar|ade) sig\b[^.]*\.?$|^[^.]{0,160}\banmäler jäv\b[^.]*\.?$", re.I)
 _BARE_LEAD = re.compile(r"\b(beslutar|beslutar att|föreslår att \w+ beslutar)\s*:?\s*$", re.I)
@@ -201,6 +205,7 @@ def _points(paragraphs: list[Paragraph]) -> tuple[list[Cited], Cited | None]:
                 points.append(Cited(text=rest.strip(), source=evidence(p, start, end)))
     # a member's stance under "Beslut" ("Sverigedemokraterna deltar inte i beslutet.") is no decision,
     # unless it is all the § states there
+    points = [pt for pt in points if not _LIST_TITLE.match(pt.text)]
     kept = [k for pt in points if (k := _without_stance(pt))]
     return kept or points, adopted
 
@@ -252,6 +257,13 @@ def _record(meta: DocumentMeta, number: str, key: str, group: list[Paragraph], l
     )
     decision = _decision_paragraphs(group)
     rec.decision_points, rec.adopted = _points(decision)
+    if len(rec.decision_points) == 1 and (by := _AS_PROPOSED.search(rec.decision_points[0].text)):
+        # "Kommunfullmäktige beslutar enligt kommunstyrelsens förslag.": the proposal's points
+        proposal = [p for p in group if _PROPOSAL_HEADING.match(_sub(p))]
+        points, _ = _points(proposal)
+        if points:
+            rec.adopted = Cited(text=by["who"], source=rec.decision_points[0].source)
+            rec.decision_points = points
     for p in group:
         sub = _sub(p)
         for a, b, s in sentences(p):

@@ -23,6 +23,7 @@ from ingest.tables import (
 )
 from ingest.votelists import (
     VoteList,
+    cell_vote_table_at,
     column_vote_list_at,
     marked_vote_lists_at,
     marked_vote_table_at,
@@ -50,8 +51,8 @@ PROTOCOL_SUBHEADINGS = {
     )
 }
 # "Kommunstyrelsens beslut", "Nämndens beslut", "Regionstyrelsens förslag till beslut": a body's decision
-_BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+s (?:beslut|förslag till beslut)$")
-_PARAGRAPH_SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
+_BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)?s (?:beslut|förslag till beslut)$")
+_PARAGRAPH_SIGN = re.compile(r"^(?:[A-ZÅÄÖ]{2,6}\s+)?§\s*(\d{1,4})\b\s*(.*)$")  # "§ 96", "KF § 96", "BUN § 45"
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
 # a reference to a paragraph, not the start of one.
 _SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(?:och|samt|den|i)\b|^§")  # "§ 86 § 88": a vote list's column header
@@ -257,7 +258,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        marked = marked_vote_table_at(lines, i)
+        marked = marked_vote_table_at(lines, i) or cell_vote_table_at(lines, i)
         sided = side_columns_at(lines, i) if marked is None else None
         if sided is not None:  # each side in a column of its own
             i, members, stated = sided
@@ -304,6 +305,9 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
                     title_parts.append(cleaned)
                 j += 1
                 taken += 1
+                if not cleaned and not title_parts[-1]:  # "§ 113" / "Dnr BUN 2026/0142" / the title after a blank line
+                    while j < n and not lines[j].text.strip():
+                        j += 1
                 if cand.endswith("."):
                     break
             title = " ".join(p for p in title_parts if p)

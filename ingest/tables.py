@@ -65,6 +65,7 @@ _COLUMN_WORD = re.compile(
     r"^(?:Indikator(?:er)?|Utfall|Mål|Målvärde|Målnivå|Måltal|Bedömning|Måluppfyllelse|Budget|Prognos|Nuläge|"
     r"Utgångs-?|Utgångsvärde|Basvärde|Resultat|Avvikelse)\b", re.I)
 _RULE = re.compile(r"^\s*[-–—=_]{10,}\s*$")
+_GOAL_ROW = re.compile(r"^(?:Nämndmål|Mål|Målområde|Strategiskt mål|Delmål)\s+\d{1,2}(?:\.\d{1,2})?\s*[:.]?\s+\S")
 _FOOTNOTE = re.compile(r"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _ALIGN = 3  # how far a cell may start right of its column's header
 
@@ -85,7 +86,9 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
         return None
     starts = [c for c, _ in head]
     names = [t for _, t in head]
-    if starts[0] > 8:  # the first column (row labels) has no name
+    body = [ln.text for ln in lines[i + 1:i + 6] if ln.text.strip()]
+    indent = min((len(t) - len(t.lstrip()) for t in body), default=0)  # a whole table may be indented
+    if starts[0] > indent + 8:  # the first column (row labels) has no name
         starts, names = [0, *starts], ["", *names]
     page, j, n = lines[i].page, i + 1, len(lines)
     if j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
@@ -98,6 +101,8 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     if j < n and _RULE.match(lines[j].text):
         j += 1
     rows: list[list[str]] = []
+    goals: list[str] = []  # the goal a row stands under ("Nämndmål 1: …" on a row of its own)
+    goal = ""
     label: list[str] = []
     while j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
         cells = gap_cells(lines[j].text)
@@ -109,7 +114,9 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
             placed = [t for _, t in cells]
         if any(_COLUMN_WORD.match(t) for t in placed[1:]) or not (placed[0] or rows or label):
             return None  # a header of three or more lines, or one split by blank lines: not read
-        if placed[0] and not any(placed[1:]):
+        if placed[0] and not any(placed[1:]) and not label and _GOAL_ROW.match(placed[0]):
+            goal = placed[0]
+        elif placed[0] and not any(placed[1:]):
             label.append(placed[0])  # a wrapped row label: the values follow on a later line
         elif not placed[0] and rows:
             rows[-1] = [f"{a} {b}".strip() for a, b in zip(rows[-1], placed)]  # a wrapped cell
@@ -117,13 +124,14 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
             placed[0] = " ".join([*label, placed[0]]).strip()
             label = []
             rows.append(placed)
+            goals.append(goal)
         j += 1
     if not rows:
         return None
     texts = []
-    for row in rows:
+    for row, row_goal in zip(rows, goals):
         row[0] = _FOOTNOTE.sub("", row[0])
-        texts.append(row_text(names, row))
+        texts.append(row_text(["Nämndmål", *names], [row_goal, *row]) if row_goal else row_text(names, row))
     return j, texts
 
 

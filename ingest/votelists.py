@@ -164,6 +164,19 @@ _PERSON = re.compile(r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+)
 _X = re.compile(r"(?<!\S)[Xx×](?!\S)")
 
 
+def _row_voter(text: str, first_mark: int) -> str:
+    """Who voted on a row of a multi-§ list, "Name (P)": the last person before the marks (a
+    tjänstgörande ersättare stands after the member it replaces), the party in parentheses or in a
+    column of its own ("Birgitta Sjöholm, ordf.   S   X")."""
+    people = list(_PERSON.finditer(text[:first_mark]))
+    if people:
+        return f"{people[-1]['name']} ({people[-1]['party']})"
+    cells = [c for _, c in gap_cells(text[:first_mark])]
+    party = next((c for c in reversed(cells) if _PARTY.match(c)), "")
+    names = [n for c in cells if not _PARTY.match(c) and len((n := _ROLE.sub("", c).strip()).split()) >= 2]
+    return (f"{names[-1]} ({party})" if party else names[-1]) if names else ""
+
+
 def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]] | None:
     """A närvaro- och voteringslista with Ja/Nej/Avstår columns for several §§ side by side ("§ 86"
     and "§ 88" on the line above): (index after it, one VoteList per §), or None. A row's last
@@ -189,16 +202,16 @@ def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]
     j = i + 1
     while j < len(lines) and lines[j].page == lines[i].page and lines[j].text.strip():
         text = lines[j].text
-        people, marks = list(_PERSON.finditer(text)), [m.start() for m in _X.finditer(text)]
-        if not (people and marks):
+        marks = [m.start() for m in _X.finditer(text)]
+        voter = _row_voter(text, marks[0]) if marks else ""
+        if not voter:
             if _SUM_ROW.match(text):
                 j += 1
                 continue
             break
-        voter = people[-1]
         for at in marks:
             _, sign, side = min(columns, key=lambda c: abs(c[0] - at))
-            votes[sign].setdefault(side, []).append(f"{voter['name']} ({voter['party']})")
+            votes[sign].setdefault(side, []).append(voter)
         j += 1
     if not any(votes.values()):
         return None
@@ -423,3 +436,33 @@ def side_columns_at(lines: list[Line], i: int) -> tuple[int, dict[str, list[str]
         return None
     stated = {_side(m["side"]): int(m["n"]) for _, m in head if m and m["n"]}
     return j, {side: names for side, names in votes.items() if names}, stated
+
+
+def cell_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A vote table printed one cell a line ("Ledamot" / "Parti" / "Röst", then name, party and vote
+    of each member, as pdftotext prints a table without -layout) starting at line i: (index after
+    it, one line per side naming its members, "Ja (6): Eva Sandberg (S), …"), or None."""
+    if not _NAME_COLUMN.match(lines[i].text.strip()):
+        return None
+    cells = [(j, t) for j in range(i, min(len(lines), i + 400)) if (t := lines[j].text.strip())]
+    roles = ["name"]
+    for _, t in cells[1:4]:
+        role = "party" if _PARTY_COLUMN.match(t) else "vote" if _VOTE_COLUMN.match(t) else ""
+        if not role:
+            break
+        roles.append(role)
+    if "vote" not in roles:
+        return None
+    sides: dict[str, list[str]] = {}
+    end, k = i, len(roles)
+    for start in range(k, len(cells) - k + 1, k):
+        member = dict(zip(roles, (t for _, t in cells[start:start + k])))
+        name = _ROLE.sub("", member["name"]).strip()
+        party = member.get("party", "")
+        if len(name.split()) < 2 or not _MARK_COLUMN.match(member["vote"]) or (party and not _PARTY.match(party)):
+            break
+        sides.setdefault(_side(member["vote"]), []).append(f"{name} ({party})" if party else name)
+        end = cells[start + k - 1][0] + 1
+    if sum(len(names) for names in sides.values()) < 2:
+        return None
+    return end, [f"{side} ({len(names)}): {', '.join(names)}." for side, names in sides.items()]

@@ -373,3 +373,65 @@ def test_a_stance_that_is_all_the_decision_states_is_kept():
                     text="Sverigedemokraterna deltar inte i beslutet.")]
     (rec,) = extract_decisions(meta, ps)
     assert [p.text for p in rec.decision_points] == ["Sverigedemokraterna deltar inte i beslutet."]
+
+
+def test_a_body_prefixed_sign_a_decision_by_reference_to_the_proposal_and_a_cell_a_line_vote_table(tmp_path):
+    text = """Kommunfullmäktige
+Protokoll 2026-09-24
+
+KF § 102                                                             Dnr KS 2026/0204
+
+Riktlinjer för krisberedskap
+
+Kommunstyrelsens förslag till beslut
+1. Riktlinjerna antas.
+2. Samtliga nämnder ges i uppdrag att redovisa hur riktlinjerna har omsatts.
+
+Beslut
+Kommunfullmäktige beslutar enligt kommunstyrelsens förslag.
+
+BUN § 103
+
+Dnr BUN 2026/0142
+
+Delårsrapport
+Barn- och utbildningsnämndens beslut
+Delårsrapporten godkänns.
+Omröstning
+Omröstningen utfaller med 2 ja-röster mot 1 nej-röst. Hur var och en har röstat framgår nedan.
+
+Ledamot
+
+Parti
+
+Röst
+
+Eva Sandberg, ordförande
+
+S
+
+Ja
+
+Henrik Dahl
+
+M
+
+Nej
+
+Johanna Ljung
+
+S
+
+Ja
+"""
+    path = tmp_path / "kf.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    recs = {r.number: r for r in extract_decisions(parsed.meta, parsed.paragraphs)}
+    assert recs["102"].title == "Riktlinjer för krisberedskap"
+    assert [p.text for p in recs["102"].decision_points] == [
+        "Riktlinjerna antas.", "Samtliga nämnder ges i uppdrag att redovisa hur riktlinjerna har omsatts."]
+    assert recs["102"].adopted is not None and recs["102"].adopted.text == "kommunstyrelsens förslag"
+    assert (recs["103"].title, [p.text for p in recs["103"].decision_points]) == ("Delårsrapport", ["Delårsrapporten godkänns."])
+    assert {k: [p.name for p in v] for k, v in recs["103"].votes[0].named.items()} == {
+        "ja": ["Eva Sandberg", "Johanna Ljung"], "nej": ["Henrik Dahl"]}

@@ -286,6 +286,17 @@ Utgångsvärde 2024      Målvärde 2026      Utfall jan–aug 2026      Bedömn
         "Utfall jan–aug 2026: 96,4 %; Bedömning: Uppnås delvis"]
 
 
+def test_an_indented_aligned_table_names_its_first_column_and_a_goal_row_names_the_goal_of_the_rows_below():
+    text = """          Tabell 4. Målvärden
+            Indikator                                    Utgångsvärde    Mål 2026    Mål 2027
+            Nämndmål 1: Trygg vård
+            Andel brukare som känner sig trygga, %             87          90          92
+"""
+    assert [p.text for p in parse(text) if p.kind == "table_row"] == [
+        "Nämndmål: Nämndmål 1: Trygg vård; Indikator: Andel brukare som känner sig trygga, %; Utgångsvärde: 87; "
+        "Mål 2026: 90; Mål 2027: 92"]
+
+
 def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
     text = """                         Utfall       Budget                    Prognos         Utfall
    Tjänster                                            Avvikelse

@@ -1,5 +1,5 @@
 from ingest.clean import Line
-from ingest.votelists import column_vote_list_at, side_columns_at, vote_list_at
+from ingest.votelists import column_vote_list_at, marked_vote_lists_at, side_columns_at, vote_list_at
 
 VOTES = """Bilaga 6
 Ärende: 10:2
@@ -192,3 +192,18 @@ Summa                                                       2     1     1
     assert vote.votes == {"Ja": ["Anders Wikström (S)", "Tomas Hjort (S)"], "Avstår": ["Robert Holm (SD)"],
                           "Nej": ["Gunnel Brodin (KD)"]}
     assert vote.counts == ["Antal Ja: 2", "Antal Nej: 1", "Antal Avstår: 1"]
+
+
+def test_a_multi_paragraph_list_whose_party_stands_in_a_column_of_its_own():
+    text = """Närvaro- och omröstningslista
+
+                                                        § 100             § 101
+Ordinarie ledamot         Tjänstgörande ersättare  Parti  Ja    Nej   Avst  Ja    Nej   Avst
+Birgitta Sjöholm, ordf.                            S      X                 X
+Roger Lind                Ida Berg                 SD           X                 X
+"""
+    found = marked_vote_lists_at(_lines(text), 3)
+    assert found is not None
+    by_sign = {v.item[0]: v.votes for v in found[1]}
+    assert by_sign == {"Ärendemening: § 100": {"Ja": ["Birgitta Sjöholm (S)"], "Nej": ["Ida Berg (SD)"]},
+                       "Ärendemening: § 101": {"Ja": ["Birgitta Sjöholm (S)"], "Nej": ["Ida Berg (SD)"]}}
