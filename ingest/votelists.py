@@ -236,7 +236,8 @@ _MARK_COLUMN = re.compile(r"^(Ja|Nej|Avst\w*\.?|Frånv\w*\.?)$", re.I)
 _ROLE = re.compile(r"(?:,\s*|\s+)\(?(?:\d:e\s+)?(?:vice\s+)?(?:ordförande|ordf\.?|ersättare|ers\.?|tjg\.? ers\.?)\)?\s*$", re.I)
 _SUM_COUNT = re.compile(r"\b(Ja|Nej|Avstår|Avst|Frånvarande|Frånv)\b\.?\s*:?\s*(\d+)", re.I)
 _LIST_SIGN = re.compile(r"§\s*(\d{1,4})")
-_PERSON_CELL = re.compile(r"^(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})(?:\s*\((?P<party>[A-ZÅÄÖ]{1,3})\))?$")
+# a member in one cell: "Tomas Hjort (S)", "Gun Holm"
+_MEMBER = re.compile(r"^(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})(?:\s*\((?P<party>[A-ZÅÄÖ]{1,3})\))?$")
 _STANDS_IN = re.compile(r"\s+(?:för|i stället för|istället för)\s+[A-ZÅÄÖÉ].*$")  # "Anders Wester för Nils Grahn": the substitute votes
 _LIST_PART = re.compile(r"^(?:Tjänstgörande\s+)?(?:ersättare|ledamöter)(?:\s+\(.*\))?:?$", re.I)
 _ALIGN = 3
@@ -280,7 +281,7 @@ def _row_votes(text: str, groups: list[list[tuple[int, str]]]) -> list[tuple[str
     out = []
     for cells in placed:
         name, party = cells.get("name", ""), cells.get("party", "")
-        if sub := _PERSON_CELL.match(cells.get("substitute", "")):  # a tjänstgörande ersättare votes
+        if sub := _MEMBER.match(cells.get("substitute", "")):  # a tjänstgörande ersättare votes
             name, party = sub["name"], sub["party"] or party
         if not party and (m := _TRAILING_PARTY.match(name)):
             name, party = m.group(1), m.group(2)
@@ -385,8 +386,8 @@ def column_vote_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | Non
 #   Socialdemokraterna               Moderaterna
 #   Gun Holm                         Olle Ek
 #   Lars Dahl (tjg ers)              Sverigedemokraterna
+_SIDE_START = re.compile(r"^\s*(?:Ja|Nej|Avst|Frånv)", re.I)
 _SIDE_HEADER = re.compile(r"^(?P<side>Ja|Nej|Avstår|Avstod|Avstående|Frånvarande)(?:-röster)?\s*(?:\((?P<n>\d+)\))?:?$", re.I)
-_MEMBER = re.compile(r"^(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3})(?:\s*\((?P<party>[A-ZÅÄÖ]{1,3})\))?$")
 
 
 def _party_cell(cell: str) -> str | None:
@@ -405,6 +406,8 @@ def _list_cell(cell: str) -> bool:
 def side_columns_at(lines: list[Line], i: int) -> tuple[int, dict[str, list[str]], dict[str, int]] | None:
     """Sides in columns of their own starting at header line i: (index after it, side -> "Name (P)",
     the counts the header states), or None."""
+    if not _SIDE_START.match(lines[i].text):  # every line of every document passes here: a cheap test first
+        return None
     head = [(at, _SIDE_HEADER.match(cell)) for at, cell in gap_cells(lines[i].text)]
     if len(head) < 2 or not all(m for _, m in head):
         return None
