@@ -310,6 +310,11 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# Splits whose misses may be read: rules are developed on them. A holdout joins once it has been measured blind.
+DEVELOPMENT_SPLITS = ("tune", "synthetic-tune", "synthetic-holdout", "synthetic-holdout3", "synthetic-holdout4",
+                      "synthetic-holdout5")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["tune", "test", "synthetic-tune", "synthetic-test", "synthetic-holdout",
@@ -319,8 +324,7 @@ def main(argv: list[str] | None = None) -> int:
                              "written and labelled by hands that never saw the code (evals/gold/synthetic/*/README.md); "
                              "rules may be developed on synthetic-tune; synthetic-test is only reported; "
                              "synthetic-holdout was measured blind once (2026-11-28) and is a development set since; "
-                             "synthetic-holdout2 to -4 were measured blind, then -3 and -4 became development sets; "
-                             "synthetic-holdout5 is the blind set now, measured once after the last rule change")
+                             "synthetic-holdout2 to -5 were measured blind, then -3, -4 and -5 became development sets")
     parser.add_argument("--corpus", type=Path, action="append", help="folders holding the labelled documents")
     parser.add_argument("--output", type=Path, default=Path("eval-results/register"))
     parser.add_argument("--misses", action="store_true", help="print the disagreements (development splits only)")
@@ -348,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Under golvet: " + line, file=sys.stderr)
     if args.misses:
         for r in results:
-            if r["split"] in ("tune", "synthetic-tune", "synthetic-holdout", "synthetic-holdout3", "synthetic-holdout4"):
+            if r["split"] in DEVELOPMENT_SPLITS:
                 for m in r["misses"]:
                     print(json.dumps(m, ensure_ascii=False)[:600])
     return 1 if problems else 0

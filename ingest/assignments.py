@@ -34,8 +34,9 @@ from core.models import (
 from core.sentences import sentence_spans
 from ingest.amounts import MONEY, dates_in
 
+# A receiver phrase with a modal ("Förvaltningen bör enligt yttrandet ges i uppdrag …") is a recommendation.
 _GIVEN = re.compile(
-    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
+    r"(?P<recv>[A-ZÅÄÖ](?:(?!\s(?:bör|borde|kan|kunde|skulle|kommer att)\s)[^.;:]){1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
 )
 # "Nämnden uppdras att …", "Förvaltningen ska fortsätta sitt uppdrag att …"
 _CHARGED = re.compile(
@@ -71,7 +72,12 @@ _REPORTED = re.compile(
 )
 _LIST_LEAD = re.compile(r"\buppdrag(?:en)?\s+till\s+(?P<recv>[\w åäöÅÄÖ-]{3,80}?)\s*[;:]\s*$", re.I)
 # (not a past report: "redovisades för nämnden i juni 2025")
-_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|slutdatum|lämnas|slutrapport|delrapport|ska vara (klar|genomför))", re.I)
+_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|slutdatum|lämnas|slutrapport|delrapport|ska vara (klar|genomför)"
+                  r"|till\s+(?:\w+s\s+)?sammanträde(?:t)?(?=\s+(?:i|den)\b))", re.I)  # "… till nämndens sammanträde i februari 2027"
+# An expected date ("Handlingsplanen beräknas kunna redovisas i mars 2027") is a forecast, not a deadline.
+_FORECAST = re.compile(r"\b(?:beräknas|förväntas|väntas|bedöms|planeras)\b", re.I)
+# The next numbered decision point in a § ("… senast den 30 november 2026. 3. Planens ram …")
+_NEXT_POINT = re.compile(r"(?<=\s)\d{1,2}\.\s+(?=[A-ZÅÄÖ])")
 # "(RS)" / "(RS, RUN)" at the end of a list item: which of the lead's receivers it is for
 _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-ZÅÄÖ]{2,6})*)\s*\)\s*\.?\s*$")
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}
@@ -96,7 +102,7 @@ _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltn
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
 _SINGULAR_RECEIVER = re.compile(r"^(?P<kind>Myndighet|Nämnd|Styrelse|Förvaltning)en$")
 # The year the work is done: "X ska under 2025 …", "… i uppdrag att införa … under 2026."
-_TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?P<end>20\d\d)\s*\.?\s*$")
+_TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?:(?:våren|hösten|sommaren|vintern)\s+)?(?P<end>20\d\d)\s*\.?\s*$")  # "… under hösten 2026"
 _DECIDED_ON = re.compile(r"\b(?:beslut(?:et)?|skrivelse|dom|protokoll)\s+(?:den\s+)?$", re.I)
 # A two-column "uppdrag | ansvarig" table flattened into text: a task opening with an infinitive
 # ("Formalisera arbetet …") and the bodies responsible after it or in the next paragraph
@@ -304,6 +310,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
         return found
     # A directive's measures: a paragraph opening "<a receiver it named> ska …" (not a reporting duty)
     taken = {(i, t.text) for i, _, _, t, _ in found}
+    receivers = {_name_key(r) for _, _, r, _, _ in found}
     for i, p in enumerate(paragraphs):
         spans = sentence_spans(p.text, p.kind)
         if p.kind != "text" or not spans:
@@ -316,7 +323,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
         names = [_name_key(n) for n in _split_names(subject)]
         kind = _SINGULAR_RECEIVER.match(subject)
         if not (all(n in known for n in names) or (_PLURAL_RECEIVER.match(subject) and len(known) > 1)
-                or (kind and any(kind["kind"].casefold() in n for n in known))):
+                or (kind and any(kind["kind"].casefold() in n for n in known))
+                or (subject == "Myndigheten" and len(receivers) == 1)):  # the one agency the directive addresses
             continue
         task = Cited(text=p.text[a:b].strip(), source=cite_span(p, a, b))
         if (i, task.text) in taken:  # already found ("… med uppdrag till X att …"): mark it a measure
@@ -330,7 +338,7 @@ def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
     """Dates of a reporting sentence, not those of decisions it refers to ("regeringens beslut den …")."""
     s = q.text[a:b]
     dues = [m.end() for m in _DUE.finditer(s)]
-    if not dues:
+    if not dues or _FORECAST.search(s):
         return []
     # the date must follow a reporting word closely ("redovisas … senast den 31 mars 2026"), so the
     # dates of a status table in the same run of text are not deadlines
@@ -388,6 +396,9 @@ def extract_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list
             if not task.text.startswith("att "):
                 later = [at for at in (p.text.find(f[3].source.quote) for f in found[n + 1:] if f[0] == i) if at > start]
                 end = min(later, default=len(p.text))
+            if re.match(r"\d{1,2}\.\s", p.text):  # numbered points: the next point is another decision
+                point = _NEXT_POINT.search(p.text, start + 1)
+                end = min(end, point.start() if point else end)
             for a, b in sentence_spans(p.text, p.kind):
                 for iso, ev in _deadlines_in(p, max(a, start), min(b, end)) if a < end and b > start else []:
                     _add_deadline(rec, iso, ev)

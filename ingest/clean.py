@@ -42,10 +42,29 @@ _FURNITURE = [
     )
 ]
 
-# A word continues on the next line when the line ends with "letter-" and the next non-blank
-# line starts with a lowercase letter that is not a coordinating word ("hälso- och sjukvård").
+# The sub-headings of a protocol §. They open every § and so can stand at the top of most "pages"
+# of a text file whose pages are cut at blank-line runs; they are never page furniture.
+PROTOCOL_SUBHEADINGS = {
+    s.lower()
+    for s in (
+        "Sammanfattning", "Förslag till beslut", "Beslut", "Deltar ej i beslut",
+        "Deltar ej i beslutet", "Beslutsunderlag", "Handlingar", "Handling",
+        "Protokollsutdrag skickas till", "Protokollsutdrag till", "Yrkanden", "Yrkande",
+        "Propositionsordning", "Omröstning", "Votering", "Voteringsresultat", "Reservation",
+        "Reservationer", "Protokollsanteckning", "Protokollsanteckningar", "Särskilt yttrande",
+        "Särskilda yttranden", "Jäv", "Ärendet", "Ärendebeskrivning", "Bakgrund",
+        "Yttrande till beslutsförslaget", "Bilagor", "Bilaga", "Beslutsgång", "Beslutets motivering",
+        "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
+        "Dagens sammanträde", "Ajournering", "Ärendets beredning", "Tidigare behandling",
+        "Omröstningsresultat", "Sammanfattning av ärendet", "Beslutet skickas till", "Beslutet expedieras till",
+        "Förvaltningens förslag till beslut", "Beskrivning av ärendet",
+    )
+}
+
 # Table header rows repeat on every page of a table; they are content, not furniture.
 _TABLE_HEADER = re.compile(r"\bindikator(er)?\b.*\b(utfall|mål|målvärde)\s+#", re.IGNORECASE)
+# A word continues on the next line when the line ends with "letter-" and the next non-blank
+# line starts with a lowercase letter that is not a coordinating word ("hälso- och sjukvård").
 _KEEP_HYPHEN_BEFORE = {"och", "eller", "samt", "respektive", "resp", "som", "till", "än", "men"}
 
 
@@ -88,8 +107,9 @@ def _furniture_key(line: str) -> str:
 
 
 def is_furniture(line: str) -> bool:
-    stripped = line.strip()
-    return any(p.match(stripped) for p in _FURNITURE)
+    """A furniture line, or a line of furniture cells side by side ("Justerare     Utdragsbestyrkande")."""
+    cells = re.split(r"\s{3,}", line.strip())
+    return all(any(p.match(cell) for p in _FURNITURE) for cell in cells)
 
 
 def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str]]:
@@ -108,6 +128,7 @@ def strip_page_furniture(pages: list[list[str]], edge: int = 4) -> list[list[str
         key for key, n in counts.items()
         if n >= threshold and len(key) >= 6 and not _TABLE_HEADER.search(key)
         and not re.match(r"^(?:[a-zåäö]{2,6} )?§", key)  # "§ 12 Ärendenummer …", "KF § 97 Dnr …" open a paragraph on many pages
+        and key.rstrip(":") not in PROTOCOL_SUBHEADINGS
     }
 
     cleaned: list[list[str]] = []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.clean import Line, is_bullet, strip_bullet
+from ingest.clean import PROTOCOL_SUBHEADINGS, Line, is_bullet, strip_bullet
 from ingest.tables import (
     aligned_table_at,
     indicator_card_at,
@@ -34,22 +34,6 @@ from ingest.votelists import (
 SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
 
-PROTOCOL_SUBHEADINGS = {
-    s.lower()
-    for s in (
-        "Sammanfattning", "Förslag till beslut", "Beslut", "Deltar ej i beslut",
-        "Deltar ej i beslutet", "Beslutsunderlag", "Handlingar", "Handling",
-        "Protokollsutdrag skickas till", "Protokollsutdrag till", "Yrkanden", "Yrkande",
-        "Propositionsordning", "Omröstning", "Votering", "Voteringsresultat", "Reservation",
-        "Reservationer", "Protokollsanteckning", "Protokollsanteckningar", "Särskilt yttrande",
-        "Särskilda yttranden", "Jäv", "Ärendet", "Ärendebeskrivning", "Bakgrund",
-        "Yttrande till beslutsförslaget", "Bilagor", "Bilaga", "Beslutsgång", "Beslutets motivering",
-        "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
-        "Dagens sammanträde", "Ajournering", "Ärendets beredning", "Tidigare behandling",
-        "Omröstningsresultat", "Sammanfattning av ärendet", "Beslutet skickas till", "Beslutet expedieras till",
-        "Förvaltningens förslag till beslut", "Beskrivning av ärendet",
-    )
-}
 # "Kommunstyrelsens beslut", "Nämndens beslut", "Regionstyrelsens förslag till beslut": a body's decision
 _BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)?s (?:beslut|förslag till beslut)$")
 _PARAGRAPH_SIGN = re.compile(r"^(?:[A-ZÅÄÖ]{2,6}\s+)?§\s*(\d{1,4})\b\s*(.*)$")  # "§ 96", "KF § 96", "BUN § 45"

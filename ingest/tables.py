@@ -79,6 +79,20 @@ def _column(starts: list[int], at: int) -> int:
     return max((k for k, c in enumerate(starts) if c <= at + _ALIGN), default=0)
 
 
+def _split_at_columns(text: str, cells: list[tuple[int, str]], starts: list[int]) -> list[tuple[int, str]]:
+    """A cell that runs into the next column with a single space ("Andel förskollärare av pedagogisk
+    personal minst 45 %", the value starting right under its header) split where the column starts,
+    when that gives the row one cell per column."""
+    if len(cells) >= len(starts):
+        return cells
+    out: list[tuple[int, str]] = []
+    for c, t in cells:
+        cuts = [s for s in starts if c < s < c + len(t) and text[s - 1] == " " and text[s] != " "]
+        for a, b in pairwise([c, *cuts, c + len(t)]):
+            out.append((a, text[a:b].strip()))
+    return out if len(out) == len(starts) else cells
+
+
 def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     """A space-aligned table starting at line i: (index after it, one 'Column: cell; …' per row)."""
     head = gap_cells(lines[i].text)
@@ -105,7 +119,7 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     goal = ""
     label: list[str] = []
     while j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
-        cells = gap_cells(lines[j].text)
+        cells = _split_at_columns(lines[j].text, gap_cells(lines[j].text), starts)
         placed = [""] * len(starts)
         for c, t in cells:
             k = _column(starts, c)

@@ -137,6 +137,10 @@ def marked_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | N
     found = [(m.group(0), m.start()) for m in re.finditer(r"\b(Ja|Nej|Avstår)\b", lines[i].text)]
     if len({side for side, _ in found}) < len(found):
         return None  # columns for several votes ("§ 86: Ja Nej Avst, § 88: Ja Nej Avst"): not read
+    if groups := _column_groups(lines[i].text):  # named columns ("Ledamöter  Tjänstgörande ersättare  Ja  Nej")
+        j, votes, _ = _table_rows(lines, i, groups)
+        if votes:
+            return j, [f"{side} ({len(names)}): {', '.join(names)}." for side, names in votes.items()]
     columns = dict(found)
     sides: dict[str, list[str]] = {}
     j = i + 1
@@ -264,6 +268,8 @@ def _column_groups(text: str) -> list[list[tuple[int, str]]] | None:
             groups[-1].append((at, "vote"))
         elif _MARK_COLUMN.match(cell):
             groups[-1].append((at, _side(cell)))
+        elif re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]{2,20}", cell):
+            groups[-1].append((at, "other"))  # "Funktion", "Roll", "Kommun": a column that says nothing of the vote
         else:
             return None
     readable = [g for g in groups if any(r == "vote" for _, r in g) or sum(r in ("Ja", "Nej") for _, r in g) == 2]

@@ -34,7 +34,8 @@ _WORD_NUMBERS = {"en": 1, "ett": 1} | {w: n for n, w in enumerate(
 _NUMBER = r"(?P<n>\d+|" + "|".join(_WORD_NUMBERS) + ")"
 
 # "2 ledamöter avstår", "Vänsterpartiets fyra ledamöter avstår från att rösta"
-_ABSTAIN = re.compile(rf"\b{_NUMBER} (?:ledamöter|ledamot|ersättare) (?:avstår|avstod)", re.I)
+_ABSTAIN = re.compile(rf"\b{_NUMBER} (?:ledamöter|ledamot|ersättare) (?:avstår|avstod)"
+                      r"|\bröst(?:er|en)?\s*,\s*(?:och\s+)?(?P<after>\d+)\s+(?:avstår|avstod|avstående)\b", re.I)  # "… 3 nej-röster, 1 avstår"
 
 _ABSENT = re.compile(rf"\b{_NUMBER} (?:ledamöter|ledamot) (?:är |var )?frånvarande", re.I)
 
@@ -55,13 +56,15 @@ _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarand
 
 # A named vote list in the § itself: "Ja-röster: A (S), B (M)", "Nej (3): C (SD), D (V)", "Avstår (2): …"
 _SIDE_LABEL = re.compile(r"(?:^|(?<=[\s.;]))(?:(?P<side>Ja|Nej|Avstår|Avstående)(?:-röster|röster)?(?:\s+röst(?:ar|ade))?"
-                         r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:)|För\s+(?P<for>ja|nej)\s+röstade\s*:?)\s*", re.I)
+                         r"(?:\s*\((?P<n>\d+)\)\s*:?|\s*:|(?<=röstar)(?=\s+(?-i:[A-ZÅÄÖÉ]))|(?<=röstade)(?=\s+(?-i:[A-ZÅÄÖÉ])))"
+                         r"|För\s+(?P<for>ja|nej)\s+röstade\s*:?)\s*", re.I)
 
 # The side as a heading of its own ("Ja" then a member a line, merged into "Ja Anna Berg (S) …")
 _BARE_SIDE = re.compile(r"^(?P<side>Ja|Nej|Avstår)\s+(?=" + _PERSON.pattern + ")")  # a heading: the sentence's start
 
 # "Anna Berg (S) och Bo Ek (S) röstar ja", "… röstade nej"
-_VOTED_SIDE = re.compile(r"\bröst(?:ar|ade)\s+(?P<side>ja|nej)\b", re.I)
+# "Helena Vik (V) avstår från att rösta"
+_VOTED_SIDE = re.compile(r"\bröst(?:ar|ade)\s+(?P<side>ja|nej)\b|\b(?P<abst>avstår|avstod) från att rösta\b", re.I)
 
 _VOTING = re.compile(r"\bröst(?:ar|ade)\b", re.I)
 
@@ -148,7 +151,7 @@ def _named_sides(s: str, one_a_line: bool) -> list[tuple[str, int | None, list[P
              for m, nxt in zip(labels, [*labels[1:], None])]
     if not labels and not one_a_line:  # the members stand before their side: "A (S) och B (S) röstar ja"
         after = list(_VOTED_SIDE.finditer(s))
-        spans = [(m["side"], None, prev.end() if prev else 0, m.start()) for prev, m in zip([None, *after[:-1]], after)
+        spans = [(m["side"] or "avstår", None, prev.end() if prev else 0, m.start()) for prev, m in zip([None, *after[:-1]], after)
                  if not _VOTING.search(s, prev.end() if prev else 0, m.start())]  # only the names just before it
     out = []
     for side, n, a, b in spans:
@@ -187,7 +190,7 @@ def votes_in(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dic
                 v.yes, v.no = int(out["yes"]), int(out["no"])
                 _cite(v, ev)
             for m in _ABSTAIN.finditer(s):
-                vote().abstain = _count(m["n"])
+                vote().abstain = _count(m["n"] or m["after"])
             for m in _ABSENT.finditer(s):
                 vote().absent = _count(m["n"])
             side = _INLINE_SIDE.search(s)

@@ -327,3 +327,36 @@ def test_a_follow_ups_slutdatum_line_is_the_deadline():
                   "Status: Pågår", "Uppdrag från regionfullmäktige")]
     (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Regionfullmäktige"), ps)
     assert [d.date for d in rec.deadlines] == ["2026-12-31"]
+
+
+def test_the_agency_named_as_myndigheten_in_a_directive_to_one_agency_is_a_measure():
+    ps = [
+        para(1, "Regeringen ger Statens lantmäteriverk (Lantmäteriet) i uppdrag att förbättra kartorna.", "Regeringens beslut"),
+        para(2, "Lantmäteriet ska under 2027 flygfotografera fjällen.", "Uppdraget › 1 Flygfoto"),
+        para(3, "Myndigheten ska också ta fram en öppen höjdmodell.", "Uppdraget › 1 Flygfoto"),
+        para(4, "Uppdraget ska slutredovisas senast den 31 mars 2029.", "Redovisning"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines]) for r in recs] == [
+        ("Statens lantmäteriverk", ["2029-03-31"]), ("Lantmäteriet", ["2027", "2029-03-31"]), ("Myndigheten", ["2029-03-31"])]
+
+
+def test_a_recommendation_gives_no_assignment_and_a_later_decision_point_keeps_its_own_money():
+    ps = [
+        para(1, "Förvaltningen bör enligt yttrandet ges i uppdrag att kartlägga skyfall.", "§ 7 Yttrande › Beslut"),
+        para(2, "1. Planen antas. 2. Tekniska nämnden får i uppdrag att redovisa en åtgärdslista till nämndens "
+                "sammanträde i mars 2027. 3. Planens ram om 40 miljoner kronor godkänns.", "§ 8 Plan › Beslut"),
+    ]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Kommunfullmäktige"), ps)
+    assert (rec.receiver, [d.date for d in rec.deadlines], rec.money) == ("Tekniska nämnden", ["2027-03"], [])
+
+
+def test_an_expected_date_is_no_deadline_and_a_season_of_a_year_is_the_year():
+    ps = [
+        para(1, "Kommunfullmäktige uppdrar åt kulturnämnden att ta fram en biblioteksplan senast den 31 maj 2026. "
+                "Planen beräknas kunna redovisas i september 2026.", "Uppdrag från kommunfullmäktige"),
+        para(2, "Förvaltningen får i uppdrag att öppna ett nytt bibliotek under hösten 2026.", "Nämndens uppdrag"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kulturnämnden"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines]) for r in recs] == [
+        ("kulturnämnden", ["2026-05-31"]), ("Förvaltningen", ["2026"])]

@@ -49,6 +49,17 @@ def test_repeated_headers_with_changing_numbers_are_removed():
     assert strip_page_furniture(pages) == [[body] for body in bodies]
 
 
+def test_furniture_cells_side_by_side_are_furniture():
+    pages = [["§ 8 Rubrik", "Text.", "Justerare                 Utdragsbestyrkande"]]
+    assert strip_page_furniture(pages) == [["§ 8 Rubrik", "Text."]]
+
+
+def test_a_protocol_subheading_at_the_top_of_most_pages_is_kept():
+    # a text file whose pages are cut at blank-line runs: each § a "page", each opening with "Beslut"
+    pages = [[f"§ {n}", "Beslut", f"Ärende {n} godkänns.", "______"] for n in range(1, 5)]
+    assert [p[:2] for p in strip_page_furniture(pages)] == [[f"§ {n}", "Beslut"] for n in range(1, 5)]
+
+
 def test_repeated_table_header_is_kept():
     pages = [["Mål 1. X", "Delmål Indikator Utfall 2022 Mål 2024", f"rad {i}"] for i in range(4)]
     assert all("Delmål Indikator Utfall 2022 Mål 2024" in p for p in strip_page_furniture(pages))

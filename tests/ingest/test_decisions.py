@@ -325,6 +325,7 @@ Moderaterna reserverar sig mot beslutet.
     "För ja röstade Anna Berg (S) och Bo Ek (S). För nej röstade Cilla Dahl (M).",
     "Anna Berg (S), Bo Ek (S) röstade ja och Cilla Dahl (M) röstade nej.",
     "Ja\nAnna Berg (S)\nBo Ek (S)\n\nNej\nCilla Dahl (M)",
+    "Ja röstar Anna Berg (S) och Bo Ek (S).\nNej röstar Cilla Dahl (M).",
 ])
 def test_named_sides_written_in_the_paragraph_in_other_words(tmp_path, listing):
     text = ("Kommunstyrelsen\nProtokoll 2026-01-10\n\n§ 5 Dnr KS 2026/1\nBudget\n\nBeslut\nBudgeten fastställs.\n\n"
@@ -435,3 +436,15 @@ Ja
     assert (recs["103"].title, [p.text for p in recs["103"].decision_points]) == ("Delårsrapport", ["Delårsrapporten godkänns."])
     assert {k: [p.name for p in v] for k, v in recs["103"].votes[0].named.items()} == {
         "ja": ["Eva Sandberg", "Johanna Ljung"], "nej": ["Henrik Dahl"]}
+
+
+def test_a_member_who_abstains_from_voting_is_named_on_the_abstaining_side(tmp_path):
+    text = ("Kommunstyrelsen\nProtokoll 2026-01-10\n\n§ 5 Dnr KS 2026/1\nBudget\n\nBeslut\nBudgeten fastställs.\n\n"
+            "Omröstning\nJa röstar Anna Berg (S) och Bo Ek (S).\nNej röstar Cilla Dahl (M).\n"
+            "Dan Falk (V) avstår från att rösta.\nMed 2 ja-röster mot 1 nej-röst, 1 avstår, bifalls förslaget.\n")
+    path = tmp_path / "ks.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [(v.yes, v.no, v.abstain, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
+        (2, 1, 1, {"ja": ["Anna Berg", "Bo Ek"], "nej": ["Cilla Dahl"], "avstår": ["Dan Falk"]})]

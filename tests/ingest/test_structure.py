@@ -249,6 +249,15 @@ Andel av befolkningen 25–64 år med eftergymnasial utbildning, %   36,2   40,0
                        "Utgångsvärde 2022: 36,2; Målvärde 2025: 40,0; Utfall 2025: 37,9; Status: ○")
 
 
+def test_an_aligned_cell_that_runs_into_the_next_column_with_one_space_is_split_where_the_column_starts():
+    text = """Område        Indikator                            Målnivå 2026   Utfall 2026
+Personal      Andel legitimerade lärare i skolorna minst 80 %     77 %
+Miljö         Andel fossilfria fordon              100 %          92 %
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows[0] == "Område: Personal; Indikator: Andel legitimerade lärare i skolorna; Målnivå 2026: minst 80 %; Utfall 2026: 77 %"
+
+
 def test_an_indicators_key_value_block_reads_as_one_row():
     text = """Mål 1: Fler elever når kunskapskraven
 

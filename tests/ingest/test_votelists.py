@@ -1,5 +1,11 @@
 from ingest.clean import Line
-from ingest.votelists import column_vote_list_at, marked_vote_lists_at, side_columns_at, vote_list_at
+from ingest.votelists import (
+    column_vote_list_at,
+    marked_vote_lists_at,
+    marked_vote_table_at,
+    side_columns_at,
+    vote_list_at,
+)
 
 VOTES = """Bilaga 6
 Ärende: 10:2
@@ -207,3 +213,36 @@ Roger Lind                Ida Berg                 SD           X               
     by_sign = {v.item[0]: v.votes for v in found[1]}
     assert by_sign == {"Ärendemening: § 100": {"Ja": ["Birgitta Sjöholm (S)"], "Nej": ["Ida Berg (SD)"]},
                        "Ärendemening: § 101": {"Ja": ["Birgitta Sjöholm (S)"], "Nej": ["Ida Berg (SD)"]}}
+
+
+def test_an_x_table_under_named_columns_gives_the_serving_substitute_the_vote():
+    text = """                                   Votering § 41
+Ledamöter              Tjänstgörande ersättare     Ja     Nej    Avstår
+Karin Sundh (S)                                    X
+Olof Brink (M)         Maja Lund (M)                      X
+Eva Hedin (V)                                                    X
+Summa                                              1      1      1
+"""
+    found = marked_vote_table_at(_lines(text), 1)
+    assert found is not None
+    assert found[1] == ["Ja (1): Karin Sundh (S).", "Nej (1): Maja Lund (M).", "Avstår (1): Eva Hedin (V)."]
+
+
+def test_a_vote_list_with_a_column_that_says_nothing_of_the_vote():
+    text = """Bilaga 2 till § 17
+
+Voteringslista
+Ärende: Ny simhall i Norrby
+
+Namn                  Parti    Funktion          Röst
+Per Alm               M        Ledamot           Ja
+Lisa Berg             S        1:e vice ordf     Nej
+Tage Dahl             C        Ersättare         Avstår
+
+Summa                                            Ja: 1   Nej: 1   Avstår: 1
+"""
+    found = column_vote_list_at(_lines(text), 0)
+    assert found is not None
+    vote = found[1]
+    assert vote.votes == {"Ja": ["Per Alm (M)"], "Nej": ["Lisa Berg (S)"], "Avstår": ["Tage Dahl (C)"]}
+    assert vote.item[0] == "Ärendemening: § 17"
