@@ -18,7 +18,8 @@ def sentence_spans(text: str, kind: str = "text") -> list[tuple[int, int]]:
     for m in re.finditer(r"[.!?](?=\s+[A-ZÅÄÖ0-9§\"”(])", text):
         before = re.search(r"([\w.]+)$", text[start : m.start()])
         word = before.group(1).lower() if before else ""
-        if word in _ABBREVIATIONS or len(word) == 1:
+        next_point = re.match(r"\s+\d{1,2}\.\s+[A-ZÅÄÖ]", text[m.end():])  # "… i bilaga 2. 3. Förvaltningen …"
+        if word in _ABBREVIATIONS or (len(word) == 1 and not (word.isdigit() and next_point)):
             continue
         spans.append((start, m.end()))
         start = m.end()

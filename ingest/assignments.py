@@ -32,7 +32,7 @@ from core.models import (
     Paragraph,
 )
 from core.sentences import sentence_spans
-from ingest.amounts import MONEY, dates_in
+from ingest.amounts import MONEY, due_dates
 
 # A receiver phrase with a modal ("Förvaltningen bör enligt yttrandet ges i uppdrag …") is a recommendation.
 _GIVEN = re.compile(
@@ -51,8 +51,13 @@ _ATT_GIVEN = re.compile(
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:samt\s+|och\s+)?(?:\d{1,2}\.\s+)?att\s|\s\d{1,2}\.\s+att\s")
 _GOVERNMENT = re.compile(
     r"\b(?P<giver>Regeringen|(?:[A-ZÅÄÖ][\w]*-\s+och\s+[a-zåäö]+|[A-ZÅÄÖa-zåäö][\w-]*)?(?i:fullmäktige|styrelsen|nämnden))"
-    r"\s+(?:uppdrar\s+(?:åt\s+)?|(?:ger|gav)\s+(?:(?:den\s+\d{1,2}\s+[a-zåäö]+\s+|i\s+[a-zåäö]+\s+)?\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
+    r"\s+(?:(?:uppdrar|uppdrog)\s+(?:åt\s+)?|(?:ger|gav)\s+(?:(?:den\s+\d{1,2}\s+[a-zåäö]+\s+|i\s+[a-zåäö]+\s+)?\d{4}\s+)?(?=[^.;:]{1,160}?\s+i uppdrag\s+att\b))"
     r"(?P<recv>[\wÅÄÖåäö][^.;:]{1,160}?)\s+(?:i uppdrag\s+)?att\b"
+)
+# The verb first, after a time ("I juni 2026 uppdrog nämnden åt X att …")
+_INVERTED = re.compile(
+    r"\b(?P<verb>uppdrar|uppdrog)\s+(?P<giver>(?:[A-ZÅÄÖa-zåäö][\w-]*)?(?i:fullmäktige|styrelsen|nämnden))\s+åt\s+"
+    r"(?P<recv>[\wÅÄÖåäö][^.;:]{1,160}?)\s+att\b"
 )
 # A follow-up's status of an earlier assignment: "Uppdraget att …, som regionstyrelsen gav
 # regiondirektören den 4 mars 2025, är genomfört." (in a protocol, closing one is not a new one)
@@ -66,16 +71,11 @@ _MOTIONS_PART = re.compile(r"^Yrkande(?:n|na)?$", re.I)
 _DECISION_PART = re.compile(r"^(?:[\wåäöÅÄÖ-]+s\s+)?beslut(?:et)?$", re.I)
 _NOT_DECIDED = re.compile(r"\båterremitter\w*|\bbordl[äa]gg\w*", re.I)
 # "Kommunfullmäktige gav i juni 2024 kommunstyrelsen i uppdrag …": an earlier assignment recalled
-_GAVE = re.compile(r"\s+gav\s+")
+_GAVE = re.compile(r"\s+(?:gav|uppdrog)\s+")
 _REPORTED = re.compile(
     r"\buppdrag\s+(?:[^.;:]{0,80}?\s)?till\s+(?P<recv>[a-zåäöA-ZÅÄÖ][^.;:]{1,160}?),?\s+(?:att|om att)\b"
 )
 _LIST_LEAD = re.compile(r"\buppdrag(?:en)?\s+till\s+(?P<recv>[\w åäöÅÄÖ-]{3,80}?)\s*[;:]\s*$", re.I)
-# (not a past report: "redovisades för nämnden i juni 2025")
-_DUE = re.compile(r"\b(\w*(?:redovis|rapporter)(?!ades\b|ats\b)\w*|senast|slutdatum|lämnas|slutrapport|delrapport|ska vara (klar|genomför)"
-                  r"|till\s+(?:\w+s\s+)?sammanträde(?:t)?(?=\s+(?:i|den)\b))", re.I)  # "… till nämndens sammanträde i februari 2027"
-# An expected date ("Handlingsplanen beräknas kunna redovisas i mars 2027") is a forecast, not a deadline.
-_FORECAST = re.compile(r"\b(?:beräknas|förväntas|väntas|bedöms|planeras)\b", re.I)
 # The next numbered decision point in a § ("… senast den 30 november 2026. 3. Planens ram …")
 _NEXT_POINT = re.compile(r"(?<=\s)\d{1,2}\.\s+(?=[A-ZÅÄÖ])")
 # "(RS)" / "(RS, RUN)" at the end of a list item: which of the lead's receivers it is for
@@ -83,7 +83,7 @@ _ABBR_TAIL = re.compile(r"\(\s*(?P<abbr>[A-ZÅÄÖ]{2,6}(?:\s*(?:,|och|&)\s*[A-Z
 _NAME_STOP = {"och", "för", "i", "av", "med", "om", "till"}
 # "Folkhälsomyndigheten ska (även) ta fram …" opening a paragraph of a directive
 _SHALL = re.compile(r"(?P<subj>[A-ZÅÄÖ][^.;:]{1,120}?)\s+ska\s+(?:även\s+|också\s+|dessutom\s+)?(?P<rest>\w.*)", re.S)
-_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|\w*redovisning\w*|föra\s+en\s+(?:löpande\s+)?dialog|stämma\s+av|samråda|samverka)\b", re.I)  # in the first 120 characters
+_REPORTING = re.compile(r"\b(?:redovisa|rapportera|återrapportera|(?:fortlöpande\s+|löpande\s+)?informera|\w*redovisning\w*|föra\s+en\s+(?:löpande\s+)?dialog|stämma\s+av|samråda|samverka)\b", re.I)  # in the first 120 characters
 # "regeringens beslut den 19 december 2019 med uppdrag till X att …" refers to an earlier assignment
 _EARLIER = re.compile(r"\bbeslut(?:et)?\s+den\s+[^.]{0,30}?\d{4}\b[^.]{0,40}?\buppdrag\s+till\b", re.I)
 # A board's proposal to the council: the assignments in it are given when the council decides.
@@ -102,8 +102,7 @@ _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltn
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
 _SINGULAR_RECEIVER = re.compile(r"^(?P<kind>Myndighet|Nämnd|Styrelse|Förvaltning)en$")
 # The year the work is done: "X ska under 2025 …", "… i uppdrag att införa … under 2026."
-_TASK_YEAR = re.compile(r"\bska\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?:(?:våren|hösten|sommaren|vintern)\s+)?(?P<end>20\d\d)\s*\.?\s*$")  # "… under hösten 2026"
-_DECIDED_ON = re.compile(r"\b(?:beslut(?:et)?|skrivelse|dom|protokoll)\s+(?:den\s+)?$", re.I)
+_TASK_YEAR = re.compile(r"\b(?:ska|att)\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?:(?:våren|hösten|sommaren|vintern)\s+)?(?P<end>20\d\d)\s*\.?\s*$")  # "… under hösten 2026"
 # A two-column "uppdrag | ansvarig" table flattened into text: a task opening with an infinitive
 # ("Formalisera arbetet …") and the bodies responsible after it or in the next paragraph
 _BODY_UNIT = (r"(?:[A-ZÅÄÖ][\w]*-\s+och\s+)?(?:(?:[A-ZÅÄÖ][\w]*|[a-zåäö]+a)\s+)?"
@@ -165,6 +164,7 @@ def _receiver_for_item(lead_receiver: str, item: str) -> str:
 
 def _clean_receiver(text: str) -> str:
     text = re.sub(r"^(\d{1,2}\.\s*|att\s+|och\s+|samt\s+)", "", text.strip())
+    text = re.sub(r"^[A-ZÅÄÖ]{1,3}\s?\d{1,3}(?:\.\d{1,2})?[:.]?\s+(?=[A-ZÅÄÖ])", "", text)  # an item code: "U1 Nämnden"
     text = re.sub(r"^Det är\s+(.+?)\s+som$", r"\1", text)  # "Det är Folkhälsomyndigheten som"
     text = re.sub(r"^(?:.*\s)?till\s+(.+?)\s+som$", r"\1", text)  # "Ärendet återremitteras till X som"
     text = re.sub(r"\s*\([^)]{1,40}\)$", "", text)  # "Statens jordbruksverk (Jordbruksverket)"
@@ -278,7 +278,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             numbered = re.match(r"\d{1,2}\.\s+", p.text[a:b])  # "2. Trafiknämnden får i uppdrag …"
             a += numbered.end() if numbered else 0
             s = p.text[a:b]
-            gov = _GOVERNMENT.search(s)
+            gov = _GOVERNMENT.search(s) or _INVERTED.search(s)
             given = _GIVEN.search(s) or _CHARGED.search(s)
             clauses = [] if gov or given else list(_ATT_GIVEN.finditer(s))
             reported = _REPORTED.search(s)
@@ -286,7 +286,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             task = Cited(text=s.strip(), source=cite_span(p, a, b))
             if gov and _PROPOSED_BEFORE.search(s[:gov.start()]):
                 pass  # "Nämnden föreslår att kommunfullmäktige ger …": a proposal, given where it is decided
-            elif gov and _GAVE.match(s, gov.end("giver")) and (p.section.startswith("§") or (gives_now and gov["giver"] == "Regeringen")):
+            elif gov and (_GAVE.match(s, gov.end("giver")) or gov.groupdict().get("verb") == "uppdrog") and (p.section.startswith("§") or (gives_now and gov["giver"] == "Regeringen")):
                 pass  # an earlier assignment recalled in a § or in the background of a directive
             elif gov:
                 found.append((i, gov["giver"], _clean_receiver(gov["recv"]), task, False))
@@ -335,15 +335,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
 
 
 def _deadlines_in(q: Paragraph, a: int, b: int) -> list[tuple[str, Evidence]]:
-    """Dates of a reporting sentence, not those of decisions it refers to ("regeringens beslut den …")."""
-    s = q.text[a:b]
-    dues = [m.end() for m in _DUE.finditer(s)]
-    if not dues or _FORECAST.search(s):
-        return []
-    # the date must follow a reporting word closely ("redovisas … senast den 31 mars 2026"), so the
-    # dates of a status table in the same run of text are not deadlines
-    return [(iso, cite_span(q, a, b)) for iso, start, _ in dates_in(s)
-            if any(0 <= start - e <= 80 for e in dues) and not _DECIDED_ON.search(s[max(0, start - 30):start])]
+    """The deadlines a sentence states, cited to it."""
+    return [(iso, cite_span(q, a, b)) for iso in due_dates(q.text[a:b])]
 
 
 def _add_deadline(rec: AssignmentRecord, iso: str, ev: Evidence) -> None:

@@ -144,7 +144,8 @@ _MID_LEAD = re.compile(
     r"|^[A-ZÅÄÖ][^.:]{0,200}\b(?:beslutar|besluta|beslutade)(?:\s+följande)?\s+(?=(?:1\.\s+)?att\s|1\.\s+[A-ZÅÄÖ])"
 )
 _AS_PROPOSED = re.compile(r"^[^.]{0,80}\bbeslutar (?:enligt|i enlighet med) (?P<who>[^.]{3,80}?förslag)(?: till beslut)?\.?$")
-_PROPOSAL_HEADING = re.compile(r"^(?:[\w-]+(?: och [\w-]+)?s )?förslag till beslut$|^[\w-]+s förslag$", re.I)
+_PROPOSAL_HEADING = re.compile(
+    r"^(?:[\w-]+(?: och [\w-]+)?s )?förslag till (?:beslut|kommunfullmäktige|regionfullmäktige|fullmäktige)$|^[\w-]+s förslag$", re.I)
 # a vote list's title left before its table ("Närvaro- och omröstningslista", "§ 100 § 101 § 103")
 _LIST_TITLE = re.compile(r"^(?:Närvaro- och )?(?:omröstnings|voterings)lista$|^(?:§\s*\d{1,4}\s*)+$", re.I)
 _STANCE_ONLY = re.compile(r"^[^.]{0,160}\b(?:deltar|deltog) (?:inte|ej) i (?:beslutet|handläggningen)\b[^.]*\.?$"

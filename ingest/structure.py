@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import PROTOCOL_SUBHEADINGS, Line, is_bullet, strip_bullet
+from ingest.rollcall import coded_vote_lists_at, coded_vote_table_at
 from ingest.tables import (
     aligned_table_at,
     indicator_card_at,
@@ -20,6 +21,7 @@ from ingest.tables import (
     merge_cell_runs,
     pipe_table_at,
     split_values,
+    stacked_table_at,
 )
 from ingest.votelists import (
     VoteList,
@@ -35,8 +37,10 @@ SECTION_SEP = " › "
 _GENERIC_LEVEL = 9
 
 # "Kommunstyrelsens beslut", "Nämndens beslut", "Regionstyrelsens förslag till beslut": a body's decision
-_BODY_DECISION_HEADING = re.compile(r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)?s (?:beslut|förslag till beslut)$")
-_PARAGRAPH_SIGN = re.compile(r"^(?:[A-ZÅÄÖ]{2,6}\s+)?§\s*(\d{1,4})\b\s*(.*)$")  # "§ 96", "KF § 96", "BUN § 45"
+_BODY_DECISION_HEADING = re.compile(
+    r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)?s (?:beslut|förslag till (?:beslut|kommunfullmäktige|regionfullmäktige|fullmäktige))$")
+# "§ 96", "KF § 96", "BUN § 45", "Kf § 84", "Mbn § 3" (not "Se § 12" in running text)
+_PARAGRAPH_SIGN = re.compile(r"^(?:(?:[A-ZÅÄÖ]{2,6}|(?!(?:Se|Jfr|Enl|Och|Vid|Om|Av|Med|Till|Från|Ur|Mot)\b)[A-ZÅÄÖ][a-zåäö]{1,3})\s+)?§\s*(\d{1,4})\b\s*(.*)$")
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
 # a reference to a paragraph, not the start of one.
 _SIGN_REFERENCE = re.compile(r"^[.,;:)]|^(?:och|samt|den|i)\b|^§")  # "§ 86 § 88": a vote list's column header
@@ -220,7 +224,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         next_text = lines[i + 1].text.strip() if same_page else None
 
         found = vote_list_at(lines, i) or column_vote_list_at(lines, i)
-        several = marked_vote_lists_at(lines, i) if found is None else None
+        several = (marked_vote_lists_at(lines, i) or coded_vote_lists_at(lines, i)) if found is None else None
         if found is not None or several is not None:
             flush()
             if found is not None:
@@ -234,7 +238,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i) or indicator_card_at(lines, i)
+        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i) or indicator_card_at(lines, i) or stacked_table_at(lines, i)
         if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
             flush()
             i, rows = piped
@@ -242,7 +246,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        marked = marked_vote_table_at(lines, i) or cell_vote_table_at(lines, i)
+        marked = marked_vote_table_at(lines, i) or cell_vote_table_at(lines, i) or coded_vote_table_at(lines, i)
         sided = side_columns_at(lines, i) if marked is None else None
         if sided is not None:  # each side in a column of its own
             i, members, stated = sided

@@ -68,6 +68,9 @@ _RULE = re.compile(r"^\s*[-–—=_]{10,}\s*$")
 _GOAL_ROW = re.compile(r"^(?:Nämndmål|Mål|Målområde|Strategiskt mål|Delmål)\s+\d{1,2}(?:\.\d{1,2})?\s*[:.]?\s+\S")
 _FOOTNOTE = re.compile(r"\s*[¹²³⁴⁵⁶⁷⁸⁹⁰]+$")
 _ALIGN = 3  # how far a cell may start right of its column's header
+# A year or a period as a header cell: "2026", "jan–aug 2026", "2025/26", "jan–aug"
+_MONTHS = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+_PERIOD = re.compile(rf"(?:{_MONTHS}(?:\s*[–-]\s*{_MONTHS})?\s*)?(?:(?:19|20)\d\d(?:/\d\d)?)?|{_MONTHS}\s*[–-]\s*{_MONTHS}", re.I)
 
 
 def gap_cells(line: str) -> list[tuple[int, str]]:
@@ -107,7 +110,8 @@ def aligned_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     page, j, n = lines[i].page, i + 1, len(lines)
     if j < n and lines[j].page == page and lines[j].text.strip() and not _RULE.match(lines[j].text):
         more = gap_cells(lines[j].text)
-        if more and all(c >= starts[1] - _ALIGN for c, _ in more):  # a second header row
+        if more and (all(c >= starts[1] - _ALIGN for c, _ in more) or all(_PERIOD.fullmatch(t) for _, t in more)):
+            # a second header row (under the value columns, or years and periods under any column)
             for c, t in more:
                 k = _column(starts, c)
                 names[k] = names[k][:-1] + t if names[k].endswith("-") and t[:1].islower() else f"{names[k]} {t}".strip()
@@ -298,3 +302,43 @@ def indicator_card_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None
     end, rows = table
     label = f"{lines[i].text.strip()}: {lines[j].text.strip()}"
     return end, [f"{label}; {row}" for row in rows]
+
+
+# A table whose columns are years and whose rows come in stacks under each indicator:
+#                                       2024      2025      2026         2027
+#                                                           jan–aug
+#   Andel rökfria patienter inför planerad operation
+#       Mål                             –         –         85 %         90 %
+#       Utfall                          76 %      79 %      83 %
+_STACK_LABEL = re.compile(r"^(?:Mål|Målvärde|Målnivå|Utfall|Resultat|Prognos|Budget|Utgångsvärde|Nuläge)$", re.I)
+_YEAR_CELL = re.compile(r"^(?:19|20)\d\d(?:/\d\d)?$")
+
+
+def stacked_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A year-column table with a stack of value lines ("Mål", "Utfall") under each indicator, at line
+    i: (index after it, one 'Indikator: …; Mål 2026: 85 %; Utfall 2026: 83 %' per indicator), or None."""
+    head = gap_cells(lines[i].text)
+    if len(head) < 2 or not all(_YEAR_CELL.match(t) for _, t in head) or head[0][0] < 12:
+        return None
+    starts, names = [c for c, _ in head], [t for _, t in head]
+    page, j, n = lines[i].page, i + 1, len(lines)
+    if j < n and lines[j].page == page and (more := gap_cells(lines[j].text)) and all(_PERIOD.fullmatch(t) for _, t in more):
+        for c, t in more:  # "jan–aug" under "2026"
+            k = min(range(len(starts)), key=lambda k: abs(starts[k] - c))
+            names[k] = f"{names[k]} {t}"
+        j += 1
+    rows: list[tuple[str, list[str]]] = []  # indicator, 'Label year: value' parts
+    while j < n and lines[j].page == page and lines[j].text.strip():
+        cells = gap_cells(lines[j].text)
+        if len(cells) == 1 and cells[0][0] < starts[0] - _ALIGN and not _STACK_LABEL.match(cells[0][1]):
+            rows.append((cells[0][1], []))
+        elif rows and cells and _STACK_LABEL.match(cells[0][1]) and all(c >= starts[0] - _ALIGN for c, _ in cells[1:]):
+            for c, t in cells[1:]:
+                k = min(range(len(starts)), key=lambda k: abs(starts[k] - c))
+                rows[-1][1].append(f"{cells[0][1]} {names[k]}: {t}")
+        else:
+            break
+        j += 1
+    if len(rows) < 1 or not all(parts for _, parts in rows):
+        return None
+    return j, [f"Indikator: {indicator}; " + "; ".join(parts) for indicator, parts in rows]

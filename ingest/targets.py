@@ -147,6 +147,8 @@ def _row_targets(meta: DocumentMeta, paragraphs: list[Paragraph], i: int, number
         indicator = next((v for k, v in fields if not (_TARGET_COL.match(k) or _BASE_COL.match(k) or _OUTCOME_COL.match(k))), "")
     records: list[TargetRecord] = []
     for year, value in targets:
+        if stated := re.fullmatch(r"(.+?)\s*\(((?:19|20)\d\d)\)", value):  # "minst 85 % (2026)" under "Mål (år)"
+            value, year = stated.group(1), stated.group(2)
         year = year or _caption_year(paragraphs, i)
         # the outcome for the target's year; an outcome column without a year is this report's
         now = [o for o in outcomes if year and o[0] >= year] or [o for o in outcomes if not o[0] or not year][-1:]

@@ -360,3 +360,39 @@ def test_an_expected_date_is_no_deadline_and_a_season_of_a_year_is_the_year():
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Kulturnämnden"), ps)
     assert [(r.receiver, [d.date for d in r.deadlines]) for r in recs] == [
         ("kulturnämnden", ["2026-05-31"]), ("Förvaltningen", ["2026"])]
+
+
+def test_a_follow_ups_item_codes_inverted_word_order_and_a_date_in_the_status_comment():
+    ps = [
+        para(1, "U3 Kulturnämnden får i uppdrag att under 2026 öppna ett bibliotek. Återrapportering: 2027-02-28 "
+                "Status: Slutfört Biblioteket öppnade den 2 mars 2026.", "4.1 Uppdrag från kommunfullmäktige"),
+        para(2, "I juni 2026 uppdrog nämnden åt kulturchefen att utreda en ny konsthall. Utredningen ska redovisas för "
+                "nämnden i december 2026.", "4.2 Nämndens uppdrag"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kulturnämnden"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines]) for r in recs] == [
+        ("Kulturnämnden", ["2026", "2027-02-28"]), ("kulturchefen", ["2026-12"])]
+
+
+def test_in_a_protocol_an_earlier_assignment_recalled_with_uppdrog_gives_none_and_a_meeting_is_a_deadline():
+    ps = [
+        para(1, "I juni 2026 uppdrog nämnden åt förvaltningen att utreda taxan.", "§ 5 Taxa › Ärendet"),
+        para(2, "1. Taxan fastställs enligt bilaga 2. 3. Förvaltningen får i uppdrag att utvärdera taxan och redovisa "
+                "utvärderingen vid nämndens sammanträde i oktober 2027.", "§ 5 Taxa › Beslut"),
+    ]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Miljönämnden"), ps)
+    assert rec.task.text.startswith("Förvaltningen får i uppdrag")  # not "Taxan fastställs enligt bilaga 2. 3. …"
+    assert (rec.receiver, [d.date for d in rec.deadlines]) == ("Förvaltningen", ["2027-10"])
+
+
+def test_a_directives_duty_to_inform_is_no_measure_and_a_past_report_is_no_deadline():
+    ps = [
+        para(1, "Regeringen ger Statens cykelverk (Cykelverket) i uppdrag att främja cykling. Uppdraget ska "
+                "slutredovisas senast den 31 mars 2030.", "Regeringens beslut"),
+        para(2, "Cykelverket ska under 2027 genomföra en kampanj.", "Uppdraget › 1 Kampanj"),
+        para(3, "Cykelverket ska fortlöpande informera Regeringskansliet om arbetet.", "Redovisning"),
+        para(4, "Trafikverket redovisade ett liknande uppdrag i december 2025.", "Bakgrund"),
+    ]
+    umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
+    assert [d.date for d in umbrella.deadlines] == ["2030-03-31"]
+    assert (measure.receiver, [d.date for d in measure.deadlines]) == ("Cykelverket", ["2027", "2030-03-31"])

@@ -312,3 +312,52 @@ def test_an_aligned_header_of_more_lines_than_two_is_left_as_text():
                          2025          2025                       aug           2024
 """
     assert not [p for p in parse(text) if p.kind == "table_row"]
+
+
+def test_a_sign_with_the_body_in_lower_case_and_a_proposal_to_the_council_as_a_sub_heading():
+    text = """Kommunfullmäktige
+Protokoll
+
+Kf § 84
+
+Budget 2027
+
+Kommunstyrelsens förslag till kommunfullmäktige
+1. Budgeten fastställs.
+
+Kommunfullmäktiges beslut
+1. Budgeten fastställs.
+
+Se § 12 i föregående protokoll.
+"""
+    sections = [(p.section, p.text) for p in parse(text)]
+    assert ("§ 84 Budget 2027 › Kommunstyrelsens förslag till kommunfullmäktige", "1. Budgeten fastställs.") in sections
+    assert ("§ 84 Budget 2027 › Kommunfullmäktiges beslut", "1. Budgeten fastställs.") in sections
+    assert sections[-1][0].startswith("§ 84")  # "Se § 12 …" is a reference, not a new §
+
+
+def test_a_second_header_row_of_years_and_periods_under_every_column():
+    text = """  Målvärde        Utfall          Indikator
+  2026            jan–aug 2026
+  högst 8 %       9,2 %           Vårdrelaterade infektioner, andel
+  minst 95 %      96 %            Följsamhet till hygienrutiner, andel
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows == ["Målvärde 2026: högst 8 %; Utfall jan–aug 2026: 9,2 %; Indikator: Vårdrelaterade infektioner, andel",
+                    "Målvärde 2026: minst 95 %; Utfall jan–aug 2026: 96 %; Indikator: Följsamhet till hygienrutiner, andel"]
+
+
+def test_a_year_column_table_with_a_stack_of_target_and_outcome_lines_under_each_indicator():
+    text = """                                          2024      2025      2026
+  Andel rökfria patienter
+      Mål                                 –         80 %      85 %
+      Utfall                              76 %      79 %
+  Andel nöjda patienter
+      Mål                                 –         –         90 %
+      Utfall                              88 %      87 %      89 %
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows == [
+        "Indikator: Andel rökfria patienter; Mål 2024: –; Mål 2025: 80 %; Mål 2026: 85 %; Utfall 2024: 76 %; Utfall 2025: 79 %",
+        "Indikator: Andel nöjda patienter; Mål 2024: –; Mål 2025: –; Mål 2026: 90 %; Utfall 2024: 88 %; Utfall 2025: 87 %; "
+        "Utfall 2026: 89 %"]

@@ -100,3 +100,11 @@ def test_a_bare_year_after_the_value_and_a_sentence_that_opens_with_its_year():
                   "Senast 2028 ska antalet sjuksköterskor i specialistutbildning vara minst 60 per år.")]
     recs = extract_targets(DocumentMeta(doc_id="d"), ps)
     assert [(r.target, r.target_year) for r in recs] == [("högst 6,0 procent", "2026"), ("minst 60 per år", "2028")]
+
+
+def test_a_target_cell_with_its_year_in_parentheses_and_the_outcome_of_that_year():
+    row = ("Indikator: Besök inom 90 dagar, andel; Mål (år): minst 85 % (2026); Utfall jan–aug 2026: 81 %; "
+           "Utfall jan–aug 2025: 78 %; Bedömning: Delvis uppnått")
+    (rec,) = extract_targets(DocumentMeta(doc_id="d"), [para(1, row, "Mål 1 › Tabell 1", kind="table_row")])
+    assert (rec.target, rec.target_year, rec.outcome, rec.outcome_year, rec.fulfilment) == (
+        "minst 85 %", "2026", "81 %", "2026", "Delvis uppnått")
