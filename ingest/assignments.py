@@ -102,7 +102,7 @@ _PLURAL_RECEIVER = re.compile(r"^(Myndigheterna|Nämnderna|Styrelserna|Förvaltn
 # "Myndigheten ska …" in a directive to "Myndigheten för vattenvård": the receiver by its kind
 _SINGULAR_RECEIVER = re.compile(r"^(?P<kind>Myndighet|Nämnd|Styrelse|Förvaltning)en$")
 # The year the work is done: "X ska under 2025 …", "… i uppdrag att införa … under 2026."
-_TASK_YEAR = re.compile(r"\b(?:ska|att)\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?:(?:våren|hösten|sommaren|vintern)\s+)?(?P<end>20\d\d)\s*\.?\s*$")  # "… under hösten 2026"
+_TASK_YEAR = re.compile(r"\b(?:ska|att)\s+(?:även\s+)?under\s+(?P<year>20\d\d)\b|\bunder\s+(?:(?:våren|hösten|sommaren|vintern)\s+)?(?P<end>20\d\d)(?:\s*\.?\s*$|,?\s+inom\s+(?:en\s+)?ram\b)")  # "… under hösten 2026"
 # A two-column "uppdrag | ansvarig" table flattened into text: a task opening with an infinitive
 # ("Formalisera arbetet …") and the bodies responsible after it or in the next paragraph
 _BODY_UNIT = (r"(?:[A-ZÅÄÖ][\w]*-\s+och\s+)?(?:(?:[A-ZÅÄÖ][\w]*|[a-zåäö]+a)\s+)?"
@@ -165,6 +165,8 @@ def _receiver_for_item(lead_receiver: str, item: str) -> str:
 def _clean_receiver(text: str) -> str:
     text = re.sub(r"^(\d{1,2}\.\s*|att\s+|och\s+|samt\s+)", "", text.strip())
     text = re.sub(r"^[A-ZÅÄÖ]{1,3}\s?\d{1,3}(?:\.\d{1,2})?[:.]?\s+(?=[A-ZÅÄÖ])", "", text)  # an item code: "U1 Nämnden"
+    # "… gav den 12 februari 2026, § 9, trafikförvaltningen i uppdrag": the date and § of the decision
+    text = re.sub(r"^(?:den\s+\d{1,2}\s+[a-zåäö]+\s+\d{4}|i\s+[a-zåäö]+\s+\d{4}|\d{4}-\d\d-\d\d),?\s*(?:§\s*\d+\s*,?\s*)?", "", text)
     text = re.sub(r"^Det är\s+(.+?)\s+som$", r"\1", text)  # "Det är Folkhälsomyndigheten som"
     text = re.sub(r"^(?:.*\s)?till\s+(.+?)\s+som$", r"\1", text)  # "Ärendet återremitteras till X som"
     text = re.sub(r"\s*\([^)]{1,40}\)$", "", text)  # "Statens jordbruksverk (Jordbruksverket)"

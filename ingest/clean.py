@@ -29,10 +29,10 @@ _DASH_BULLET = re.compile(r"^\s*-\s+(?=[A-ZÅÄÖa-zåäö0-9])")
 _FURNITURE = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        r"^utdragsbestyrkande$",
-        r"^justerandes?( sign(atur)?)?:?$",
+        r"^(?:justerandes?|justerares|just\.)( sign(atur)?\.?)?:?(?:\s*_{3,})?$",  # "Just. sign ________"
         r"^justerare:?$",
-        r"^ordförandes? sign(atur)?:?$",
+        r"^(?:ordförandes?|ordf\.) sign(atur)?\.?:?(?:\s*_{3,})?$",
+        r"^utdragsbestyrkande:?(?:\s*_{3,})?$",
         r"^\d{1,4}\s*\(\s*\d{1,4}\s*\)$",  # "3 (23)"
         r"^sida \d{1,4}( av \d{1,4})?$",
         r"^protokoll nr \d+.*$",
@@ -57,7 +57,7 @@ PROTOCOL_SUBHEADINGS = {
         "Beslutsförslagets påverkan på jämställdhet", "Skickas till", "Expedieras till",
         "Dagens sammanträde", "Ajournering", "Ärendets beredning", "Tidigare behandling",
         "Omröstningsresultat", "Sammanfattning av ärendet", "Beslutet skickas till", "Beslutet expedieras till",
-        "Förvaltningens förslag till beslut", "Beskrivning av ärendet",
+        "Förvaltningens förslag till beslut", "Beskrivning av ärendet", "Underlag", "Underlag för beslut",
     )
 }
 

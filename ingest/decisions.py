@@ -49,7 +49,7 @@ _DECISION_VERB = re.compile(
     r"\b(\w+(?:as|ås|s)\.|beslutar|beslutade|får i uppdrag|ges i uppdrag|anses besvarad|godkänner|"
     r"antas|antecknas|avslås|bifalls|bifalles|tillstyrks|bordläggs|återremitteras|justerar)\b", re.I
 )
-_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})\.\s+(?=[A-ZÅÄÖ\"”]|att\s)")
+_POINT = re.compile(r"(?:^|(?<=\s))(\d{1,2})[.)]\s+(?=[A-ZÅÄÖ\"”]|att\s)")  # "1. …", "1) …"
 _TRAILING_JOIN = re.compile(r"[,;]\s*(?:samt|och)?\s*$")  # "att anta …, samt" / "2. att avsätta …;"
 # Unnumbered att-satser: "att anta riktlinjerna, samt att de gäller från 1 april" (one point each)
 _ATT_CLAUSE = re.compile(r"(?:^|(?<=[,;]\s)|(?<=[,;]\ssamt\s)|(?<=[,;]\soch\s))att\s(?!gälla\b)")  # ", att gälla från …" goes on

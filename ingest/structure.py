@@ -22,6 +22,7 @@ from ingest.tables import (
     pipe_table_at,
     split_values,
     stacked_table_at,
+    transposed_table_at,
 )
 from ingest.votelists import (
     VoteList,
@@ -238,7 +239,8 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             in_table = 0
             continue
 
-        piped = pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i) or indicator_card_at(lines, i) or stacked_table_at(lines, i)
+        piped = (pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i)
+                 or indicator_card_at(lines, i) or stacked_table_at(lines, i) or transposed_table_at(lines, i))
         if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
             flush()
             i, rows = piped

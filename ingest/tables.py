@@ -342,3 +342,38 @@ def stacked_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
     if len(rows) < 1 or not all(parts for _, parts in rows):
         return None
     return j, [f"Indikator: {indicator}; " + "; ".join(parts) for indicator, parts in rows]
+
+
+# A table printed the other way round: the indicators are the columns, the rows their values.
+#                           Punktlighet buss, %     Nöjd kund-index
+#   Utgångsläge 2025        88,1                    71
+#   Mål 2026                90,0                    73
+#   Utfall jan–aug 2026     89,4                    73
+_ROW_ROLE = re.compile(r"^(?:Utgångsläge|Utgångsvärde|Nuläge|Basvärde|Mål|Målvärde|Målnivå|Utfall|Resultat|Prognos|"
+                       r"Bedömning|Måluppfyllelse|Uppfyllelse|Status)\b", re.I)
+
+
+def transposed_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A table whose columns are indicators and whose rows are baseline, target, outcome and
+    assessment, at line i: (index after it, one 'Indikator: …; Mål 2026: 90,0; …' per column), or None."""
+    head = gap_cells(lines[i].text)
+    if len(head) < 2 or head[0][0] < 12 or any(_YEAR_CELL.match(t) or _ROW_ROLE.match(t) or _COLUMN_WORD.match(t) for _, t in head):
+        return None
+    columns: list[list[str]] = [[] for _ in head]
+    page, j, n, roles = lines[i].page, i + 1, len(lines), 0
+    while j < n and lines[j].page == page and lines[j].text.strip():
+        cells = gap_cells(lines[j].text)
+        if not cells or cells[0][0] >= head[0][0] - _ALIGN or not _ROW_ROLE.match(cells[0][1]):
+            break
+        for c, t in cells[1:]:
+            k = min(range(len(head)), key=lambda k: abs(head[k][0] - c))
+            if abs(head[k][0] - c) <= 2 * _ALIGN:
+                columns[k].append(f"{cells[0][1]}: {t}")
+        roles += 1
+        j += 1
+    if roles < 2 or not any(_TARGET_ROW.match(part) for col in columns for part in col):
+        return None
+    return j, [f"Indikator: {t}; " + "; ".join(col) for (_, t), col in zip(head, columns) if col]
+
+
+_TARGET_ROW = re.compile(r"^(?:Mål|Målvärde|Målnivå)\b", re.I)

@@ -232,7 +232,7 @@ def marked_vote_lists_at(lines: list[Line], i: int) -> tuple[int, list[VoteList]
 #   Ledamot               Parti  Röst     Ledamot               Parti  Röst
 #   Anna Berg, ordförande S      Ja       Olle Ek               SD     Nej
 #   Summa                        Ja 34    Nej 13    Avstår 2
-_NAME_COLUMN = re.compile(r"^(Ledamot|Ledamöter|Namn|Ledamot/ersättare|Tjänstgörande( ledamot)?)$", re.I)
+_NAME_COLUMN = re.compile(r"^(Ledamot|Ledamöter|Namn|Ledamot\s*/\s*(?:tjänstgörande\s+)?ersättare|Tjänstgörande( ledamot)?)$", re.I)
 _PARTY_COLUMN = re.compile(r"^Parti$", re.I)
 _SUBSTITUTE_COLUMN = re.compile(r"^(?:Tjänstgörande\s+)?ersättare$", re.I)  # who votes in the member's place
 _VOTE_COLUMN = re.compile(r"^(Röst|Röstar|Röstade|Votering|Röstning)$", re.I)
@@ -257,7 +257,12 @@ def _column_groups(text: str) -> list[list[tuple[int, str]]] | None:
     groups: list[list[tuple[int, str]]] = []
     for at, cell in gap_cells(text):
         if _NAME_COLUMN.match(cell):
-            groups.append([(at, "name")])
+            if groups and [r for _, r in groups[-1]] == ["vote"]:
+                groups[-1].append((at, "name"))  # "Röst  Ledamot  Parti": the vote first
+            else:
+                groups.append([(at, "name")])
+        elif not groups and _VOTE_COLUMN.match(cell):
+            groups.append([(at, "vote")])
         elif not groups:
             return None
         elif _PARTY_COLUMN.match(cell):

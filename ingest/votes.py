@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from core.ids import section_label
 from core.models import Evidence, Paragraph, PersonRef, Vote
 from core.sentences import sentence_spans
+from ingest.votelists import PARTY_ABBREVIATIONS
 
 _VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")
 
@@ -143,6 +144,25 @@ def _cite(v: Vote, ev: Evidence) -> None:
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _WORD_NUMBERS[word.lower()]
 
+# A roll call by party: "Moderaterna: Linnea Strand och Johan Ek röstar ja.", "Centerpartiet: Ulla
+# Berg avstår från att rösta."
+_PARTY_ROLL = re.compile(r"^(?P<party>[A-ZÅÄÖ][a-zåäö]+(?: de gröna)?):\s*(?P<names>[A-ZÅÄÖÉ][^:;]{2,300}?)\s+"
+                         r"(?:röst(?:ar|ade)\s+(?P<side>ja|nej)|(?:avstår|avstod)\s+från\s+att\s+rösta)\.?$")
+_ROLL_NAME = re.compile(r"^[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3}$")
+
+
+def _party_roll(s: str) -> tuple[str, list[PersonRef]] | None:
+    """(side, members) of a party's line in a roll call, or None."""
+    m = _PARTY_ROLL.match(s.strip())
+    if not m or m["party"].split()[0].lower() not in PARTY_ABBREVIATIONS:
+        return None
+    names = [n.strip() for n in re.split(r",\s*|\s+och\s+", re.sub(r"\s*\([^)]*\)", "", m["names"]))]
+    if not names or not all(_ROLL_NAME.match(n) for n in names):
+        return None
+    party = PARTY_ABBREVIATIONS[m["party"].split()[0].lower()]
+    return _side_key(m["side"] or "avstår"), [PersonRef(name=n, party=party) for n in names]
+
+
 def _named_sides(s: str, one_a_line: bool) -> list[tuple[str, int | None, list[PersonRef]]]:
     """(side, stated count, members) of each side a sentence lists: after a label ("Ja-röster (3): …",
     "Nej röstar: …", "För ja röstade …", a bare "Ja" heading), or before "röstar ja"."""
@@ -240,6 +260,10 @@ def votes_in(group: list[Paragraph], lists: dict[str, tuple[list[Paragraph], dic
                     votes.append(v)
                 v.named.setdefault(listed_side, people)
                 _set_count(v, listed_side, listed_n, keep=True)
+                _cite(v, ev)
+            if roll := _party_roll(s):  # "Moderaterna: Linnea Strand och Johan Ek röstar ja." (one party a sentence)
+                v = vote()
+                v.named.setdefault(roll[0], []).extend(roll[1])
                 _cite(v, ev)
             ref = _APPENDIX_REF.search(s)
             n = (ref["n"] or ref["m"]) if ref else ""

@@ -396,3 +396,15 @@ def test_a_directives_duty_to_inform_is_no_measure_and_a_past_report_is_no_deadl
     umbrella, measure = extract_assignments(DocumentMeta(doc_id="d", body="Regeringen"), ps)
     assert [d.date for d in umbrella.deadlines] == ["2030-03-31"]
     assert (measure.receiver, [d.date for d in measure.deadlines]) == ("Cykelverket", ["2027", "2030-03-31"])
+
+
+def test_a_decisions_date_and_paragraph_before_the_receiver_and_a_year_before_a_budget_frame():
+    ps = [
+        para(1, "Nämnden gav den 12 februari 2026, § 9, trafikförvaltningen i uppdrag att ta fram en plan för "
+                "ersättningstrafik.", "3 Uppdrag"),
+        para(2, "Förvaltningen ges i uppdrag att inrätta ett traineeprogram under 2027 inom en ram om 2,4 miljoner kronor.",
+             "4 Uppdrag till förvaltningen"),
+    ]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kollektivtrafiknämnden"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
+        ("trafikförvaltningen", [], []), ("Förvaltningen", ["2027"], ["2,4 miljoner kronor"])]

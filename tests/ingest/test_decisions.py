@@ -448,3 +448,25 @@ def test_a_member_who_abstains_from_voting_is_named_on_the_abstaining_side(tmp_p
     (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
     assert [(v.yes, v.no, v.abstain, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
         (2, 1, 1, {"ja": ["Anna Berg", "Bo Ek"], "nej": ["Cilla Dahl"], "avstår": ["Dan Falk"]})]
+
+
+def test_points_numbered_with_a_parenthesis_a_roll_call_by_party_and_footer_cells_with_signature_lines(tmp_path):
+    text = ("Vård- och omsorgsnämnden\nProtokoll 2026-11-18\n\n§ 7     Avgifter 2027\n\nNämndens beslut\n"
+            "1) Avgiften för trygghetslarm höjs till 295 kronor.\n2) Övriga avgifter räknas upp med prisbasbeloppet.\n\n"
+            "Ordf. sign ________     Just. sign ________                      Utdragsbestyrkande ________\n\n"
+            "Omröstning\nVid namnupprop röstar ledamöterna partivis enligt följande.\n"
+            "Moderaterna: Linnea Strand och Johan Ek röstar ja.\n"
+            "Liberalerna: Emma Forsell (tjänstgörande ersättare) röstar ja.\n"
+            "Centerpartiet: Ulla Berg avstår från att rösta.\n"
+            "Socialdemokraterna: Maria Öhman röstar nej.\n"
+            "Med 3 ja-röster mot 1 nej-röst, medan 1 ledamot avstår, har nämnden beslutat enligt förslaget.\n\n"
+            "Underlag\nTjänsteskrivelse 2026-10-29\n")
+    path = tmp_path / "von.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [p.text for p in rec.decision_points] == ["Avgiften för trygghetslarm höjs till 295 kronor.",
+                                                     "Övriga avgifter räknas upp med prisbasbeloppet."]
+    assert [(v.yes, v.no, v.abstain, {k: [(p.name, p.party) for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
+        (3, 1, 1, {"ja": [("Linnea Strand", "M"), ("Johan Ek", "M"), ("Emma Forsell", "L")], "avstår": [("Ulla Berg", "C")],
+                   "nej": [("Maria Öhman", "S")]})]

@@ -361,3 +361,17 @@ def test_a_year_column_table_with_a_stack_of_target_and_outcome_lines_under_each
         "Indikator: Andel rökfria patienter; Mål 2024: –; Mål 2025: 80 %; Mål 2026: 85 %; Utfall 2024: 76 %; Utfall 2025: 79 %",
         "Indikator: Andel nöjda patienter; Mål 2024: –; Mål 2025: –; Mål 2026: 90 %; Utfall 2024: 88 %; Utfall 2025: 87 %; "
         "Utfall 2026: 89 %"]
+
+
+def test_a_table_whose_columns_are_the_indicators():
+    text = """                        Punktlighet buss, %          Nöjd kund-index (NKI)
+Utgångsläge 2025        88,1                         71
+Mål 2026                90,0                         73
+Utfall jan–aug 2026     89,4                         73
+Bedömning 2026          Delvis uppfyllt              Uppfyllt
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows == [
+        "Indikator: Punktlighet buss, %; Utgångsläge 2025: 88,1; Mål 2026: 90,0; Utfall jan–aug 2026: 89,4; "
+        "Bedömning 2026: Delvis uppfyllt",
+        "Indikator: Nöjd kund-index (NKI); Utgångsläge 2025: 71; Mål 2026: 73; Utfall jan–aug 2026: 73; Bedömning 2026: Uppfyllt"]

@@ -246,3 +246,23 @@ Summa                                            Ja: 1   Nej: 1   Avstår: 1
     vote = found[1]
     assert vote.votes == {"Ja": ["Per Alm (M)"], "Nej": ["Lisa Berg (S)"], "Avstår": ["Tage Dahl (C)"]}
     assert vote.item[0] == "Ärendemening: § 17"
+
+
+def test_an_appendix_table_with_the_vote_in_its_first_column_and_a_remarks_column():
+    text = """Bilaga 1 till KS § 12, 2026-03-02
+
+VOTERINGSLISTA
+Ärende:        Försäljning av fastigheten Ängen 3
+
+Röst        Ledamot / tjänstgörande ersättare          Parti    Anmärkning
+Ja          Anna Berg                                  S        ordförande
+Nej         Olle Ek                                    M        ersättare för Per Lund (jäv)
+Avstår      Siv Holm                                   KD
+
+Summa       Ja 1          Nej 1          Avstår 1
+"""
+    found = column_vote_list_at(_lines(text), 0)
+    assert found is not None
+    vote = found[1]
+    assert vote.votes == {"Ja": ["Anna Berg (S)"], "Nej": ["Olle Ek (M)"], "Avstår": ["Siv Holm (KD)"]}
+    assert vote.counts == ["Antal Ja: 1", "Antal Nej: 1", "Antal Avstår: 1"]
