@@ -36,17 +36,19 @@ from ingest.amounts import MONEY, due_dates
 
 # A receiver phrase with a modal ("Förvaltningen bör enligt yttrandet ges i uppdrag …") is a recommendation.
 _GIVEN = re.compile(
-    r"(?P<recv>[A-ZÅÄÖ](?:(?!\s(?:bör|borde|kan|kunde|skulle|kommer att)\s)[^.;:]){1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
+    r"(?P<recv>[A-ZÅÄÖ](?:(?!\s(?:bör|borde|kan|kunde|skulle|kommer att)\s|,?\s(?:samt\s)?att\s)[^.;:]){1,160}?)\s+(?:får|ges|gavs|fick|har\s+(?:nu\s+|även\s+|också\s+|tidigare\s+)?fått|har|hade)\s+(?:även\s+|också\s+|nu\s+|bland annat\s+)?(?:i\s+)?uppdrag(?:et)?\s+(?:att\b|(?=[a-zåäö]{3,}a\s))",  # "får i uppdrag arbeta …" (att left out)
 )
 # "Nämnden uppdras att …", "Förvaltningen ska fortsätta sitt uppdrag att …"
 _CHARGED = re.compile(
-    r"(?P<recv>[A-ZÅÄÖ][^.;:]{1,160}?)\s+(?:uppdras|ska\s+fortsätta\s+(?:med\s+)?(?:sitt|sina|det)\s+uppdrag(?:et)?)"
+    r"(?P<recv>[A-ZÅÄÖ](?:(?!,?\s(?:samt\s)?att\s)[^.;:]){1,160}?)\s+(?:uppdras|ska\s+fortsätta\s+(?:med\s+)?(?:sitt|sina|det)\s+uppdrag(?:et)?)"
     r"\s+(?:även\s+|också\s+)?att\b"
 )
 # An att-sats of a decision: "att uppdra åt kommundirektören att …", "att ge förvaltningen i uppdrag att …"
 _ATT_GIVEN = re.compile(
     r"\batt\s+(?:uppdra\s+(?:åt|till)\s+(?P<recv>[\wåäöÅÄÖ][^.;:]{1,160}?)\s+(?:i\s+uppdrag\s+)?"
-    r"|ge\s+(?P<recv2>[\wåäöÅÄÖ][^.;:]{1,160}?)\s+i\s+uppdrag\s+)att\b"
+    r"|ge\s+(?P<recv2>[\wåäöÅÄÖ][^.;:]{1,160}?)\s+i\s+uppdrag\s+"
+    # "…, samt att kultur- och fritidsnämnden ges i uppdrag att …", "att kommundirektören uppdras att …"
+    r"|(?P<recv3>[a-zåäö](?:(?!\satt\s)[^.;:,]){1,100}?)\s+(?:(?:får|ges)\s+i\s+uppdrag|uppdras)\s+)att\b"
 )
 _NEXT_CLAUSE = re.compile(r"[,;]\s*(?:samt\s+|och\s+)?(?:\d{1,2}\.\s+)?att\s|\s\d{1,2}\.\s+att\s")
 _GOVERNMENT = re.compile(
@@ -262,8 +264,8 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
             continue
         if p.section != lead_section:
             lead_receiver = ""
-        if _PROPOSES.search(p.text):
-            proposal_section = p.section
+        if _PROPOSES.search(p.text) or (p.section.startswith("§") and _PROPOSES.search(p.section.rsplit(" › ", 1)[-1])):
+            proposal_section = p.section  # the lead in the text, or as the heading above it
         elif p.section == proposal_section and _OWN_PART.search(p.text):
             proposal_section = None  # "Regionstyrelsen beslutar för egen del": its own decision again
         if p.section == proposal_section:
@@ -302,7 +304,7 @@ def _found_assignments(meta: DocumentMeta, paragraphs: list[Paragraph]) -> list[
                     nxt = _NEXT_CLAUSE.search(s, c.end())
                     end = a + (nxt.start() if nxt else len(s))
                     clause = Cited(text=p.text[a + c.start():end].strip(), source=cite_span(p, a + c.start(), end))
-                    found.append((i, giver_default, _clean_receiver(c["recv"] or c["recv2"]), clause, False))
+                    found.append((i, giver_default, _clean_receiver(c["recv"] or c["recv2"] or c["recv3"]), clause, False))
             elif followed:
                 found.append((i, followed["giver"][:1].upper() + followed["giver"][1:], _clean_receiver(followed["recv"]), task, False))
             elif reported and not _EARLIER.search(s) and not _CLOSES.search(s):

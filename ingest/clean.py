@@ -39,6 +39,7 @@ _FURNITURE = [
         r"^sammanträdesdatum:?( \d{4}-\d{2}-\d{2})?$",
         r"^[-_–—.\s]{3,}$",  # separator lines
         r"^signature reference: [0-9a-f-]{20,}$",
+        r"^\[sida \d{1,4} av \d{1,4}\].*$",  # "[Sida 4 av 13]  Östra Lindsjö kommun | Kommunstyrelsen | 2026-10-14"
     )
 ]
 
@@ -85,6 +86,25 @@ def normalize(text: str) -> str:
     return text
 
 
+_TAB_CELL = re.compile(r"\S\t")
+
+
+def align_tab_tables(lines: list[str]) -> list[str]:
+    """Runs of tab-separated lines (a Word or spreadsheet export) laid out as space-aligned columns,
+    one column per tab position, so that the table readers see a table."""
+    out, i = list(lines), 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _TAB_CELL.search(lines[j]):
+            j += 1
+        if j - i >= 2:
+            rows = [[c.strip() for c in ln.split("\t")] for ln in lines[i:j]]
+            widths = [max((len(r[k]) for r in rows if k < len(r)), default=0) for k in range(max(map(len, rows)))]
+            out[i:j] = ["".join(c.ljust(widths[k] + 3) for k, c in enumerate(r)).rstrip() for r in rows]
+        i = max(j, i + 1)
+    return out
+
+
 def is_bullet(line: str) -> bool:
     return bool(_BULLET_LINE.match(line) or _DASH_BULLET.match(line))
 
@@ -108,7 +128,7 @@ def _furniture_key(line: str) -> str:
 
 def is_furniture(line: str) -> bool:
     """A furniture line, or a line of furniture cells side by side ("Justerare     Utdragsbestyrkande")."""
-    cells = re.split(r"\s{3,}", line.strip())
+    cells = re.split(r"\s{3,}|\t+", line.strip())
     return all(any(p.match(cell) for p in _FURNITURE) for cell in cells)
 
 
@@ -308,7 +328,7 @@ _EMPHASIS = re.compile(r"^(\s*)(\*\*|\*|__)(?=\S)(.*\S)\2\s*$")
 
 def clean_pages(pages: list[str], layout: str = "text") -> list[Line]:
     """Normalise, remove page furniture and hyphenation; return tagged lines (pages are 1-based)."""
-    split = [normalize(p).split("\n") for p in pages]
+    split = [align_tab_tables(normalize(p).split("\n")) for p in pages]
     split = strip_page_furniture(split)
     if layout == "text":
         split = mark_lost_bullets(split_columns([[_EMPHASIS.sub(r"\1\3", ln) for ln in page] for page in split]))

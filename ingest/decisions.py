@@ -26,8 +26,10 @@ from ingest.votes import evidence, people_in, sentences, vote_lists, votes_in
 
 _SIGN = re.compile(r"^§\s*(\d{1,4})\b\s*(.*)$")
 _DECISION_HEADING = re.compile(
-    r"^(Beslut|Beslutet|[\w-]+(?: och [\w-]+)?s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag)$", re.I
+    r"^(Beslut|Beslutet|[\w-]+(?: och [\w-]+)?s beslut|Fullmäktiges beslut|Förslag till beslut|Beslutsförslag"
+    r"|[\w-]+(?: och [\w-]+)? beslutar(?: för egen del)?|[\w-]+(?: och [\w-]+)? föreslår \w*fullmäktige(?: att)? besluta)$", re.I
 )
+_PROPOSED_HEADING = re.compile(r"^(?:Förslag till beslut|Beslutsförslag)$", re.I)  # the proposal, where a decision heading is missing
 _NOTE_HEADING = re.compile(r"^Protokollsanteckning(ar)?$", re.I)
 _RESERVATION_HEADING = re.compile(r"^Reservation(er)?$", re.I)
 _DECIDES = re.compile(r"\bbeslutar\s*(att)?\s*:?\s*$|\bbeslutar\s*:", re.I)
@@ -118,7 +120,8 @@ def _decision_paragraphs(group: list[Paragraph]) -> list[Paragraph]:
     marked = [p for p in group if _DECISION_HEADING.match(_sub(p))]
     if marked:
         exact = [p for p in marked if _sub(p).lower() in ("beslut", "beslutet")]
-        return exact or marked
+        decided = [p for p in marked if not _PROPOSED_HEADING.match(_sub(p))]
+        return exact or decided or marked
     for i, p in enumerate(group):  # "Regionstyrelsen beslutar" then the decision
         if _DECIDES.search(p.text) and len(p.text) < 200:
             out = [p] if not p.text.rstrip().endswith(("beslutar", "beslutar:", "beslutar att")) else []
@@ -220,20 +223,6 @@ def _without_stance(point: Cited) -> Cited | None:
         return None
     text = point.text[:spans[-1][1]].strip()
     return point if text == point.text else Cited(text=text, source=point.source.model_copy(update={"quote": text}))
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def _case_number(group: list[Paragraph], heading: str) -> str:

@@ -213,3 +213,59 @@ def coded_vote_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | No
     j, table = found
     counts, votes = table.counts[""], table.votes[""]
     return j, [f"{side} ({counts.get(side, len(names))}): {', '.join(names)}." for side, names in votes.items()]
+
+
+# An appendix listing each side under its count, one line a party:
+#   BILAGA A till § 144 - Voteringslista, omröstning 1
+#   JA (8)
+#      S:  Lena Hjort, Tomas Ekdahl, Eva Mårtensson*
+#   NEJ (7)
+#      M:  Karin Lövgren
+#   AVSTÅR (0)
+#      -
+#   Totalt: 8 ja, 7 nej, 0 avstår
+_LETTERED_APPENDIX = re.compile(r"^\s*(?i:bilaga)\s+(?P<id>\d+|[A-Z])\b.*?§\s*(?P<sign>\d{1,4})")
+_SIDE_LINE = re.compile(r"^\s*(?P<side>ja|nej|avstår|avstod|avstående)\s*\((?P<n>\d+)\)\s*:?\s*$", re.I)
+_PARTY_NAMES = re.compile(r"^\s*(?P<party>[A-ZÅÄÖ]{1,3}):\s+(?P<names>\S.*)$")
+_TOTAL = re.compile(r"^\s*(?:Totalt|Summa)\s*:?", re.I)
+_TOTAL_COUNT = re.compile(r"(\d+)\s+(ja|nej|avstår|avstod)\b", re.I)
+_NOTE_LINE = re.compile(r"^\s*(?:\*|-|–)\s*")
+_MEMBER = re.compile(r"^[A-ZÅÄÖÉ][\w'-]+(?:[ -][A-ZÅÄÖÉ][\w'-]+){1,3}$")
+
+
+def side_party_list_at(lines: list[Line], i: int) -> tuple[int, VoteList] | None:
+    """A vote list whose sides stand under "JA (8)" with one line a party ("S: A, B"), under the
+    appendix label at line i ("Bilaga A till § 144 …"): (index after it, the list), or None."""
+    label = _LETTERED_APPENDIX.match(lines[i].text)
+    if not label:
+        return None
+    j, n = i + 1, len(lines)
+    while j < min(n, i + 6) and not _SIDE_LINE.match(lines[j].text):
+        if _LETTERED_APPENDIX.match(lines[j].text):
+            return None  # the next appendix: this one is no vote list
+        j += 1
+    if j >= min(n, i + 6):
+        return None
+    votes: dict[str, list[str]] = {}
+    stated: dict[str, int] = {}
+    side = ""
+    while j < n:
+        text = lines[j].text
+        if m := _SIDE_LINE.match(text):
+            side = _SIDES[m["side"].lower()]
+            stated[side] = int(m["n"])
+        elif (m := _PARTY_NAMES.match(text)) and side:
+            names = [re.sub(r"\s*\([^)]*\)|\*", "", x).strip() for x in m["names"].split(",")]
+            if not all(_MEMBER.match(x) for x in names):
+                break
+            votes.setdefault(side, []).extend(f"{x} ({m['party']})" for x in names)
+        elif _TOTAL.match(text):
+            stated.update({_SIDES[w.lower()]: int(k) for k, w in _TOTAL_COUNT.findall(text)})
+        elif (not (_NOTE_LINE.match(text) and side) and text.strip()) or (not text.strip() and not any(_SIDE_LINE.match(ln.text) or _PARTY_NAMES.match(ln.text)
+                                          for ln in lines[j + 1:j + 2])):
+            break
+        j += 1
+    if not votes:
+        return None
+    return j, VoteList(page=lines[i].page, label=f"Bilaga {label['id']}", item=[f"Ärendemening: § {label['sign']}"],
+                       counts=[f"Antal {s}: {k}" for s, k in stated.items()], votes=votes)

@@ -13,9 +13,10 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.clean import PROTOCOL_SUBHEADINGS, Line, is_bullet, strip_bullet
-from ingest.rollcall import coded_vote_lists_at, coded_vote_table_at
+from ingest.rollcall import coded_vote_lists_at, coded_vote_table_at, side_party_list_at
 from ingest.tables import (
     aligned_table_at,
+    cell_table_at,
     indicator_card_at,
     key_value_block_at,
     merge_cell_runs,
@@ -40,6 +41,11 @@ _GENERIC_LEVEL = 9
 # "Kommunstyrelsens beslut", "Nämndens beslut", "Regionstyrelsens förslag till beslut": a body's decision
 _BODY_DECISION_HEADING = re.compile(
     r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)?s (?:beslut|förslag till (?:beslut|kommunfullmäktige|regionfullmäktige|fullmäktige))$")
+# A lead on a line of its own, the att-satser below it: "Kommunstyrelsen beslutar (för egen del)",
+# "Kommunstyrelsen föreslår kommunfullmäktige besluta". Right under a body's proposal ("Kommunstyrelsens
+# förslag till kommunfullmäktige") it is the proposal's own lead, not a heading.
+_LEAD_HEADING = re.compile(
+    r"^[A-ZÅÄÖ][\wåäö-]+(?: och [\wåäö-]+)? (?:beslutar(?: för egen del)?|föreslår \w*fullmäktige(?: att)? besluta)$")
 # "§ 96", "KF § 96", "BUN § 45", "Kf § 84", "Mbn § 3" (not "Se § 12" in running text)
 _PARAGRAPH_SIGN = re.compile(r"^(?:(?:[A-ZÅÄÖ]{2,6}|(?!(?:Se|Jfr|Enl|Och|Vid|Om|Av|Med|Till|Från|Ur|Mot)\b)[A-ZÅÄÖ][a-zåäö]{1,3})\s+)?§\s*(\d{1,4})\b\s*(.*)$")
 # "§ 244." or "§ 117, den 27 mars 2025, § 178 och …" continue a sentence ("Bordlagt den …,"):
@@ -62,6 +68,7 @@ _NUMBERED_LONG = re.compile(r"^(?P<num>\d{1,2})\.\s+(?P<title>[A-ZÅÄÖ](?:[^.!
 _NUMBERED_MULTI = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})\s+(?P<title>[A-ZÅÄÖ][^.!?]{1,80})$")
 _GOAL = re.compile(r"^(Mål|Målområde|Strategiskt mål)\s+\d{1,2}[.:]?\s+\S.{0,100}$")
 _PART = re.compile(r"^(?:Åtgärd|Insats|Delområde)\s+\d{1,2}[.:]\s+[A-ZÅÄÖ][^.!?]{2,80}$")
+_APPENDIX_HEADING = re.compile(r"^(?i:bilaga)\s+(?:\d{1,2}|[A-Z])\s+till\s+(?:[A-ZÅÄÖa-zåäö]{1,20}\s+)?§\s*\d{1,4}\b")
 _MARKDOWN = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _TABLE_HEADER = re.compile(r"\bIndikator(er)?\b.*\b(Utfall|Mål|Målvärde)\s+\d{4}", re.IGNORECASE)
 _VALUE_COLUMN = re.compile(r"\b(?:Utfall|Mål|Målvärde|Resultat|Prognos|Budget|Måltal)\s+\d{4}\b")
@@ -142,7 +149,11 @@ def _clean_case_numbers(text: str) -> str:
 
 def _strict_heading(text: str) -> _Heading | None:
     """Headings recognised by their form alone."""
+    if _APPENDIX_HEADING.match(text):  # "Bilaga 1 till § 91": an appendix ends the § it belongs to
+        return _Heading(1, text.strip())
     if text.rstrip(":").strip().lower() in PROTOCOL_SUBHEADINGS or _BODY_DECISION_HEADING.match(text.rstrip(":").strip()):
+        return _Heading(2, text.rstrip(":").strip())
+    if _LEAD_HEADING.match(text.rstrip(":").strip()):
         return _Heading(2, text.rstrip(":").strip())
     md = _MARKDOWN.match(text)
     if md:
@@ -224,7 +235,7 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         same_page = i + 1 < n and lines[i + 1].page == line.page
         next_text = lines[i + 1].text.strip() if same_page else None
 
-        found = vote_list_at(lines, i) or column_vote_list_at(lines, i)
+        found = vote_list_at(lines, i) or column_vote_list_at(lines, i) or side_party_list_at(lines, i)
         several = (marked_vote_lists_at(lines, i) or coded_vote_lists_at(lines, i)) if found is None else None
         if found is not None or several is not None:
             flush()
@@ -240,7 +251,8 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             continue
 
         piped = (pipe_table_at(lines, i) or aligned_table_at(lines, i) or key_value_block_at(lines, i)
-                 or indicator_card_at(lines, i) or stacked_table_at(lines, i) or transposed_table_at(lines, i))
+                 or indicator_card_at(lines, i) or stacked_table_at(lines, i) or transposed_table_at(lines, i)
+                 or cell_table_at(lines, i))
         if piped is not None:  # a Markdown or space-aligned table: one paragraph per row
             flush()
             i, rows = piped
@@ -328,6 +340,9 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
             # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …", or the
             # numbered points a "… beslutar:" introduces: list items, not headings
             heading = None
+        if heading is not None and _LEAD_HEADING.match(heading.title) and items and isinstance(items[-1][1], _Heading) \
+                and re.search(r"s förslag\b", items[-1][1].title):
+            heading = None  # "Kommunstyrelsens förslag till kommunfullmäktige" / "Kommunfullmäktige beslutar"
         if heading is not None:
             in_table = 0
         elif cur is None and in_table != line.page and not is_bullet(text):

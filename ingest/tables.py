@@ -377,3 +377,41 @@ def transposed_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | No
 
 
 _TARGET_ROW = re.compile(r"^(?:Mål|Målvärde|Målnivå)\b", re.I)
+
+
+# A table printed one cell a line (a PDF converted without layout): the header's names, a year or
+# period under a name on the line after it, then each row's label and its values.
+_CELL_VALUE = re.compile(r"^(?:(?:minst|högst|lägst|över|under|ca)\s+)?[<>≤≥]?\s*[-−]?\d[\d  ,.]*\s*(?:%|st|dagar|år|kr)?$"
+                         r"|^[-–—]$|^(?:öka|minska|delvis uppnått|ej uppnått|inte uppnått|uppnått|delvis uppfyllt|ej uppfyllt|"
+                         r"uppfyllt|saknas|ja|nej)$", re.I)
+_HEAD_CELL = re.compile(r"^(?:Indikator|Nyckeltal|Mått|Utgångsvärde|Utgångsläge|Nuläge|Basvärde|Målvärde|Mål|Målnivå|Utfall|"
+                        r"Resultat|Bedömning|Måluppfyllelse|Status|Prognos)$", re.I)
+
+
+def cell_table_at(lines: list[Line], i: int) -> tuple[int, list[str]] | None:
+    """A table printed one cell a line, starting with its first column's name at line i ("Indikator"):
+    (index after it, one 'Column: cell; …' per row), or None."""
+    if not re.fullmatch(r"Indikator|Nyckeltal|Mått", lines[i].text.strip()):
+        return None
+    names, j, n = [lines[i].text.strip()], i + 1, len(lines)
+    while j < n and (t := lines[j].text.strip()) and (_HEAD_CELL.match(t) or (_PERIOD.fullmatch(t) and len(names) > 1)):
+        if _HEAD_CELL.match(t):
+            names.append(t)
+        else:
+            names[-1] = f"{names[-1]} {t}"  # "Utfall" / "2026"
+        j += 1
+    if len(names) < 3 or not any(re.match(r"Mål", x) for x in names):
+        return None
+    rows: list[str] = []
+    while j < n:
+        label: list[str] = []
+        while j < n and (t := lines[j].text.strip()) and not _CELL_VALUE.match(t) and len(label) < 2:
+            label.append(t)
+            j += 1
+        values = [lines[k].text.strip() for k in range(j, min(j + len(names) - 1, n))]
+        if not label or len(values) < len(names) - 1 or not all(_CELL_VALUE.match(v) for v in values):
+            j -= len(label)
+            break
+        rows.append(row_text(names, [" ".join(label), *values]))
+        j += len(values)
+    return (j, rows) if rows else None

@@ -65,6 +65,8 @@ _SENTENCE_TARGETS = [
     re.compile(r"\b(?:målet|målsättningen|målnivån)\s+(?:på\s+|om\s+)?\(?" + _VALUE, re.I),
     # a plan's goal in the imperative: "Minska hyrkostnaden till 4%", "Förbättra … med 20%"
     re.compile(r"^\s*(?:Minska|Öka|Förbättra|Sänka|Höja|Halvera|Korta)\s+[^.;:]{3,120}?\s+(?:till|med)\s+" + _VALUE),
+    # a list item: "Andel vuxna som röker dagligen: mål högst 6 % (2026), utfall 6,8 %"
+    re.compile(r":\s+(?:mål|målvärde|målnivå)\s+" + _VALUE + r"(?=\s*\((?:19|20)\d\d\))", re.I),
     # "Målvärdet för 2030 är 90 procent"
     re.compile(r"\b(?:målvärde(?:t)?|måltal(?:et)?|målet)\s+(?:för|till|år)\s+(?:år\s+)?(?:19|20)\d\d\s+"
                r"(?:är|ska vara|uppgår till)\s+" + _VALUE, re.I),
@@ -178,6 +180,8 @@ def _sentence_target(meta: DocumentMeta, p: Paragraph, a: int, b: int, number: i
     year = when.group(1) if when else ""
     if not year and (bare := _YEAR.search(after[:60])):  # "… ska vara högst 6,0 procent 2026."
         year = bare.group(1)
+    if not year and (stated := re.match(r"\s*\(((?:19|20)\d\d)\)", s[m.end():])):  # "mål högst 6 % (2026)"
+        year = stated.group(1)
     if not year:  # "Målvärdet för 2030 är 90 procent": the year inside the match
         inside = _YEAR.search(s[m.start():m.start("value")])
         year = inside.group(1) if inside else ""

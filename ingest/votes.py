@@ -17,9 +17,9 @@ from core.models import Evidence, Paragraph, PersonRef, Vote
 from core.sentences import sentence_spans
 from ingest.votelists import PARTY_ABBREVIATIONS
 
-_VOTE_LIST = re.compile(r"^Bilaga\s+(\d+)\s+Omröstning")
+_VOTE_LIST = re.compile(r"^Bilaga\s+(\d+|[A-Z])\s+Omröstning")
 
-_LIST_SIGN = re.compile(r"^Bilaga\s+\d+\s+Omröstning: § (\d+)$")
+_LIST_SIGN = re.compile(r"^Bilaga\s+(?:\d+|[A-Z])\s+Omröstning: § (\d+)$")
 
 _PERSON = re.compile(
     r"(?P<name>[A-ZÅÄÖÉ][\w'-]+(?:\s+(?:[a-zåäö]{2,4}\s+)?[A-ZÅÄÖÉ][\w'-]+){1,3})\s*\((?P<party>[A-ZÅÄÖ]{1,3})\)"
@@ -51,7 +51,7 @@ _SIDE_GETS = re.compile(r"\((?P<side>ja|nej)\)\s+(?:erhåller\s+|får\s+|fick\s+
 _COUNTED = re.compile(r"(?P<n>\d+) (?P<side>ja|nej)-röst(?:er)?\b|(?P<n2>\d+) röster mot (?P<n3>\d+)", re.I)
 
 # "Hur var och en har röstat framgår av bilaga 1", "Voteringslista, se bilaga 2"
-_APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+)|(?=.*(?:röst|voter|omröstning)).*?\bbilaga (?P<m>\d+)", re.I)
+_APPENDIX_REF = re.compile(r"framgår av bilaga (?P<n>\d+|(?-i:[A-Z])\b)|(?=.*(?:röst|voter|omröstning)).*?\bbilaga (?P<m>\d+|(?-i:[A-Z])\b)", re.I)
 
 _VOTE_ROW = re.compile(r"^Röstade (?P<side>Ja|Nej|Avstår|Frånv\w*|Frånvarande) \((?P<n>\d+)\):\s*(?P<names>.*?)\.?$")
 

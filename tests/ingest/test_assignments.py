@@ -408,3 +408,20 @@ def test_a_decisions_date_and_paragraph_before_the_receiver_and_a_year_before_a_
     recs = extract_assignments(DocumentMeta(doc_id="d", body="Kollektivtrafiknämnden"), ps)
     assert [(r.receiver, [d.date for d in r.deadlines], [m.text for m in r.money]) for r in recs] == [
         ("trafikförvaltningen", [], []), ("Förvaltningen", ["2027"], ["2,4 miljoner kronor"])]
+
+
+def test_att_satser_whose_receiver_is_given_or_charged_in_the_passive():
+    ps = [para(1, "att godkänna avtalet med Lindsjö Bostäder AB, samt att mark- och exploateringsenheten får i uppdrag att "
+                  "underteckna avtalet, samt att kommundirektören uppdras att ta fram ett program senast den 31 mars 2027.",
+               "§ 5 Avtal › Kommunstyrelsen beslutar")]
+    recs = extract_assignments(DocumentMeta(doc_id="d", body="Kommunstyrelsen"), ps)
+    assert [(r.receiver, [d.date for d in r.deadlines]) for r in recs] == [
+        ("mark- och exploateringsenheten", []), ("kommundirektören", ["2027-03-31"])]
+
+
+def test_a_proposal_lead_as_a_heading_gives_no_assignment_yet():
+    ps = [para(1, "att ge barn- och utbildningsnämnden i uppdrag att justera avgifterna.",
+               "§ 7 Taxa › Barn- och utbildningsnämnden föreslår kommunfullmäktige besluta"),
+          para(2, "att ge förvaltningen i uppdrag att informera vårdnadshavarna.", "§ 7 Taxa › Barn- och utbildningsnämnden beslutar")]
+    (rec,) = extract_assignments(DocumentMeta(doc_id="d", body="Barn- och utbildningsnämnden"), ps)
+    assert rec.receiver == "förvaltningen"

@@ -470,3 +470,58 @@ def test_points_numbered_with_a_parenthesis_a_roll_call_by_party_and_footer_cell
     assert [(v.yes, v.no, v.abstain, {k: [(p.name, p.party) for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
         (3, 1, 1, {"ja": [("Linnea Strand", "M"), ("Johan Ek", "M"), ("Emma Forsell", "L")], "avstår": [("Ulla Berg", "C")],
                    "nej": [("Maria Öhman", "S")]})]
+
+
+def test_a_lead_on_a_line_of_its_own_over_att_satser_an_appendix_ends_the_paragraph_and_a_lettered_vote_list(tmp_path):
+    text = """Kommunstyrelsen
+Protokoll 2026-10-14
+
+[Sida 3 av 9]  Lindsjö kommun | Kommunstyrelsen | 2026-10-14
+§ 12 Ärende: Ny förskola
+
+Förslag till beslut
+Kommunledningskontorets förslag framgår av beslutet nedan.
+
+Omröstning
+Omröstningen utfaller med 2 ja-röster och 1 nej-röst. Röstlista, se bilaga A.
+
+Kommunstyrelsen beslutar
+att godkänna investeringen, samt
+att förvaltningen ges i uppdrag att uppföra förskolan.
+
+Kommunstyrelsen föreslår kommunfullmäktige besluta
+att anta den nya förskoleplanen.
+
+Bilaga 1 till § 12
+Skriftlig reservation
+Vi reserverar oss mot beslutet.
+
+BILAGA A till § 12 - Voteringslista
+JA (2)
+   S:  Lena Hjort, Eva Mårtensson*
+NEJ (1)
+   M:  Karin Lövgren
+Totalt: 2 ja, 1 nej
+* tjänstgörande ersättare
+"""
+    path = tmp_path / "ks.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [p.text for p in rec.decision_points] == [
+        "att godkänna investeringen", "att förvaltningen ges i uppdrag att uppföra förskolan.", "att anta den nya förskoleplanen."]
+    assert [(v.yes, v.no, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
+        (2, 1, {"ja": ["Lena Hjort", "Eva Mårtensson"], "nej": ["Karin Lövgren"]})]
+    assert not any("Sida 3" in p.text for p in parsed.paragraphs)
+
+
+def test_a_tab_separated_table_with_a_column_per_side(tmp_path):
+    text = ("Vård- och omsorgsnämnden\nProtokoll 2026-11-05\n\n§ 91 Riktlinjer\n\nBeslut\nRiktlinjerna antas.\n\n"
+            "Omröstning\nMed 2 ja-röster mot 1 nej-röst beslutar nämnden enligt förslaget.\n\n"
+            "Ja\tNej\tAvstår\nGöran Pihl (M)\tAnders Lund (S)\t\nUlrika Sand (M)\t\t\nSumma: 2\tSumma: 1\tSumma: 0\n")
+    path = tmp_path / "von.txt"
+    path.write_text(text, encoding="utf-8")
+    parsed = parse_file(path)
+    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    assert [{k: [p.name for p in n] for k, n in v.named.items()} for v in rec.votes] == [
+        {"ja": ["Göran Pihl", "Ulrika Sand"], "nej": ["Anders Lund"]}]

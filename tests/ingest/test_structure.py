@@ -375,3 +375,30 @@ Bedömning 2026          Delvis uppfyllt              Uppfyllt
         "Indikator: Punktlighet buss, %; Utgångsläge 2025: 88,1; Mål 2026: 90,0; Utfall jan–aug 2026: 89,4; "
         "Bedömning 2026: Delvis uppfyllt",
         "Indikator: Nöjd kund-index (NKI); Utgångsläge 2025: 71; Mål 2026: 73; Utfall jan–aug 2026: 73; Bedömning 2026: Uppfyllt"]
+
+
+def test_a_table_printed_one_cell_a_line_with_the_year_under_its_column_name():
+    text = """Tabell 1. Indikatorer
+Indikator
+Utgångsvärde
+2024
+Målvärde
+2026
+Utfall
+2026
+Andel unga med gott välbefinnande, %
+71
+75
+72
+Väntetid till första bedömning,
+dagar (median)
+34
+högst 30
+27
+Källa: Elevhälsoenkäten 2026.
+"""
+    rows = [p.text for p in parse(text) if p.kind == "table_row"]
+    assert rows == [
+        "Indikator: Andel unga med gott välbefinnande, %; Utgångsvärde 2024: 71; Målvärde 2026: 75; Utfall 2026: 72",
+        "Indikator: Väntetid till första bedömning, dagar (median); Utgångsvärde 2024: 34; Målvärde 2026: högst 30; "
+        "Utfall 2026: 27"]

@@ -108,3 +108,9 @@ def test_a_target_cell_with_its_year_in_parentheses_and_the_outcome_of_that_year
     (rec,) = extract_targets(DocumentMeta(doc_id="d"), [para(1, row, "Mål 1 › Tabell 1", kind="table_row")])
     assert (rec.target, rec.target_year, rec.outcome, rec.outcome_year, rec.fulfilment) == (
         "minst 85 %", "2026", "81 %", "2026", "Delvis uppnått")
+
+
+def test_a_list_item_with_the_target_and_its_year_in_parentheses():
+    item = "Andel vuxna som röker dagligen: mål högst 6 % (2026), utfall 6,8 % – ej uppnått"
+    (rec,) = extract_targets(DocumentMeta(doc_id="d"), [para(1, item, "Mål 1.1 Färre röker", kind="list_item")])
+    assert (rec.indicator, rec.target, rec.target_year) == ("Andel vuxna som röker dagligen", "högst 6 %", "2026")
