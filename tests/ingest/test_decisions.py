@@ -442,10 +442,7 @@ def test_a_member_who_abstains_from_voting_is_named_on_the_abstaining_side(tmp_p
     text = ("Kommunstyrelsen\nProtokoll 2026-01-10\n\n§ 5 Dnr KS 2026/1\nBudget\n\nBeslut\nBudgeten fastställs.\n\n"
             "Omröstning\nJa röstar Anna Berg (S) och Bo Ek (S).\nNej röstar Cilla Dahl (M).\n"
             "Dan Falk (V) avstår från att rösta.\nMed 2 ja-röster mot 1 nej-röst, 1 avstår, bifalls förslaget.\n")
-    path = tmp_path / "ks.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_file(path)
-    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    rec, _parsed = _one_record(tmp_path, text)
     assert [(v.yes, v.no, v.abstain, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
         (2, 1, 1, {"ja": ["Anna Berg", "Bo Ek"], "nej": ["Cilla Dahl"], "avstår": ["Dan Falk"]})]
 
@@ -461,10 +458,7 @@ def test_points_numbered_with_a_parenthesis_a_roll_call_by_party_and_footer_cell
             "Socialdemokraterna: Maria Öhman röstar nej.\n"
             "Med 3 ja-röster mot 1 nej-röst, medan 1 ledamot avstår, har nämnden beslutat enligt förslaget.\n\n"
             "Underlag\nTjänsteskrivelse 2026-10-29\n")
-    path = tmp_path / "von.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_file(path)
-    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    rec, _parsed = _one_record(tmp_path, text)
     assert [p.text for p in rec.decision_points] == ["Avgiften för trygghetslarm höjs till 295 kronor.",
                                                      "Övriga avgifter räknas upp med prisbasbeloppet."]
     assert [(v.yes, v.no, v.abstain, {k: [(p.name, p.party) for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
@@ -504,10 +498,7 @@ NEJ (1)
 Totalt: 2 ja, 1 nej
 * tjänstgörande ersättare
 """
-    path = tmp_path / "ks.txt"
-    path.write_text(text, encoding="utf-8")
-    parsed = parse_file(path)
-    (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
+    rec, parsed = _one_record(tmp_path, text)
     assert [p.text for p in rec.decision_points] == [
         "att godkänna investeringen", "att förvaltningen ges i uppdrag att uppföra förskolan.", "att anta den nya förskoleplanen."]
     assert [(v.yes, v.no, {k: [p.name for p in n] for k, n in v.named.items()}) for v in rec.votes] == [
@@ -519,9 +510,15 @@ def test_a_tab_separated_table_with_a_column_per_side(tmp_path):
     text = ("Vård- och omsorgsnämnden\nProtokoll 2026-11-05\n\n§ 91 Riktlinjer\n\nBeslut\nRiktlinjerna antas.\n\n"
             "Omröstning\nMed 2 ja-röster mot 1 nej-röst beslutar nämnden enligt förslaget.\n\n"
             "Ja\tNej\tAvstår\nGöran Pihl (M)\tAnders Lund (S)\t\nUlrika Sand (M)\t\t\nSumma: 2\tSumma: 1\tSumma: 0\n")
-    path = tmp_path / "von.txt"
+    rec, _parsed = _one_record(tmp_path, text)
+    assert [{k: [p.name for p in n] for k, n in v.named.items()} for v in rec.votes] == [
+        {"ja": ["Göran Pihl", "Ulrika Sand"], "nej": ["Anders Lund"]}]
+
+
+def _one_record(tmp_path, text: str):
+    """The one decision record of a protocol written to a file, and the parsed file."""
+    path = tmp_path / "protokoll.txt"
     path.write_text(text, encoding="utf-8")
     parsed = parse_file(path)
     (rec,) = extract_decisions(parsed.meta, parsed.paragraphs)
-    assert [{k: [p.name for p in n] for k, n in v.named.items()} for v in rec.votes] == [
-        {"ja": ["Göran Pihl", "Ulrika Sand"], "nej": ["Anders Lund"]}]
+    return rec, parsed
