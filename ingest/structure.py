@@ -135,10 +135,10 @@ def _title_goes_on(prev: str) -> bool:
     return prev.rstrip().endswith((",", "-", "–")) or last.lower() in _TITLE_CONNECTORS or last[:1].isupper()
 
 
-def _previous_text(lines: list, i: int) -> str:
-    """The nearest non-blank line before line i (within three lines)."""
-    for k in range(i - 1, max(i - 4, -1), -1):
-        if lines[k].text.strip():
+def _near_text(lines: list, i: int, step: int) -> str:
+    """The nearest non-blank line after (step 1) or before (step -1) line i, within three lines."""
+    for k in range(i + step, i + 4 * step, step):
+        if 0 <= k < len(lines) and lines[k].text.strip():
             return lines[k].text.strip()
     return ""
 
@@ -329,20 +329,24 @@ def _segment(lines: list[Line], layout: str) -> list[tuple[int, object]]:
         heading = _strict_heading(text)
         if heading is None and layout != "pdf" and (next_text == "" or i + 1 == n):
             long_num = _NUMBERED_LONG.match(text)
-            if long_num and _previous_text(lines, i)[-1:] in ("", ".", "!", "?"):
+            if long_num and _near_text(lines, i, -1)[-1:] in ("", ".", "!", "?"):
                 heading = _Heading(1, f"{long_num['num']} {long_num['title'].strip()}")
         if heading is not None and text[0].isdigit() and _in_numbered_list(lines, i):
             heading = None  # "1. Inledning" / "2. Bakgrund" / …: a table of contents, not headings
         if heading is not None and text[0].isdigit() and (
-            (next_text and next_text[0].islower()) or text.endswith(",") or _previous_text(lines, i).endswith(":")
+            (next_text and next_text[0].islower()) or text.endswith(",") or _near_text(lines, i, -1).endswith(":")
             or in_sign
         ):
             # "1. Uppföljningen, i enlighet med bilaga 1 till" + "stadsledningskontorets …", or the
             # numbered points a "… beslutar:" introduces: list items, not headings
             heading = None
-        if heading is not None and _LEAD_HEADING.match(heading.title) and items and isinstance(items[-1][1], _Heading) \
-                and re.search(r"s förslag\b", items[-1][1].title):
-            heading = None  # "Kommunstyrelsens förslag till kommunfullmäktige" / "Kommunfullmäktige beslutar"
+        if heading is not None and _LEAD_HEADING.match(heading.title) and (
+            (items and isinstance(items[-1][1], _Heading) and re.search(r"s förslag\b", items[-1][1].title))
+            or not re.match(r"(?:att\s|\d{1,2}[.)]\s)", _near_text(lines, i, 1))
+        ):
+            # the proposal's own lead ("Kommunstyrelsens förslag till kommunfullmäktige" / "Kommunfullmäktige
+            # beslutar"), or a lead over a sentence rather than over att-satser or numbered points
+            heading = None
         if heading is not None:
             in_table = 0
         elif cur is None and in_table != line.page and not is_bullet(text):

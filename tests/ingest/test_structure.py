@@ -402,3 +402,23 @@ Källa: Elevhälsoenkäten 2026.
         "Indikator: Andel unga med gott välbefinnande, %; Utgångsvärde 2024: 71; Målvärde 2026: 75; Utfall 2026: 72",
         "Indikator: Väntetid till första bedömning, dagar (median); Utgångsvärde 2024: 34; Målvärde 2026: högst 30; "
         "Utfall 2026: 27"]
+
+
+def test_a_lead_over_a_sentence_is_text_and_over_att_satser_a_heading():
+    text = """§ 8 Uppdragsdirektiv
+
+Förslag till beslut
+
+Regionstyrelsen beslutar
+
+Regiondirektören får i uppdrag att genomföra uppdragen.
+
+§ 9 Taxa
+
+Regionstyrelsen beslutar
+att anta taxan.
+"""
+    sections = [(p.section, p.text) for p in parse(text)]
+    assert sections[:2] == [("§ 8 Uppdragsdirektiv › Förslag till beslut", "Regionstyrelsen beslutar"),
+                            ("§ 8 Uppdragsdirektiv › Förslag till beslut", "Regiondirektören får i uppdrag att genomföra uppdragen.")]
+    assert sections[2] == ("§ 9 Taxa › Regionstyrelsen beslutar", "att anta taxan.")
