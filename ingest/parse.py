@@ -16,7 +16,7 @@ from ingest.structure import parse_structure
 VISIBILITY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 # Part of every document's fingerprint: raise it when parsing changes what a file becomes, so the
 # next ingest re-reads stored documents (unchanged paragraphs come from the embedding cache).
-PARSER_VERSION = 16
+PARSER_VERSION = 17
 
 
 def check_visibility(label: str) -> str:
