@@ -1,6 +1,6 @@
 """Tables that text extraction spreads over lines and cells.
 
-Named vote lists (voteringslistor) are read in `ingest.votelists`.
+Named vote lists (voteringslistor) are read in `ingest.votelists` and `ingest.rollcall`.
 
 * **Markdown pipe tables** (a header row, a rule row "|---|---|", body rows) become one paragraph
   per body row, each cell named by its column ("Indikator: …; Målvärde 2026: 85 %"), so that a row
@@ -12,6 +12,9 @@ Named vote lists (voteringslistor) are read in `ingest.votelists`.
 * **Key–value blocks** (as plan and follow-up systems export one indicator): "Indikator: …" then
   lines "Utgångsvärde 2024: 74 %", "Målvärde 2026: 80 %", "Utfall …: …", "Bedömning: …" become one
   'Key: value; …' paragraph, like a table row.
+* **Other target tables**: year columns with a stack of "Mål" / "Utfall" lines under each indicator,
+  tables whose columns are the indicators, and tables printed one cell a line (a PDF converted
+  without layout) become the same 'Column: cell; …' rows.
 * **Any other run of tiny cells** (attendance lists, tables of names and times) is merged into
   paragraphs of bounded size by `merge_cell_runs`: thousands of one-word "paragraphs" would
   otherwise crowd out real text in retrieval.
