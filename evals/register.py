@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["tune", "test", "synthetic-tune", "synthetic-test", "synthetic-holdout",
                                             "synthetic-holdout2", "synthetic-holdout3", "synthetic-holdout4", "synthetic-holdout5", "synthetic-holdout6", "synthetic-holdout7",
-                                            "synthetic-holdout8", "synthetic-holdout9", "both", "all"],
+                                            "synthetic-holdout8", "synthetic-holdout9", "synthetic-holdout10", "both", "all"],
                         default="both",
                         help="synthetic-*: fictional protocols, plans, follow-ups and directives in other layouts, "
                              "written and labelled by hands that never saw the code (evals/gold/synthetic/*/README.md); "
@@ -329,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
                              "synthetic-holdout6 was measured blind once (32d2b2c) and is a development set since; "
                              "synthetic-holdout7 was measured blind once (4156842) and is a development set since; "
                              "synthetic-holdout8 was measured blind once (75dedfc) and is a development set since; "
-                             "synthetic-holdout9 is the blind set now, measured once after the last rule change")
+                             "synthetic-holdout9 and -10 are blind, each measured once after the last rule change")
     parser.add_argument("--corpus", type=Path, action="append", help="folders holding the labelled documents")
     parser.add_argument("--output", type=Path, default=Path("eval-results/register"))
     parser.add_argument("--misses", action="store_true", help="print the disagreements (development splits only)")
@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     splits = {"both": ["tune", "test"],
               "all": ["tune", "test", "synthetic-tune", "synthetic-test", "synthetic-holdout", "synthetic-holdout2",
                       "synthetic-holdout3", "synthetic-holdout4", "synthetic-holdout5", "synthetic-holdout6",
-                      "synthetic-holdout7", "synthetic-holdout8", "synthetic-holdout9"]}.get(
+                      "synthetic-holdout7", "synthetic-holdout8", "synthetic-holdout9", "synthetic-holdout10"]}.get(
         args.split, [args.split])
     results = [evaluate_split(s, args.corpus or CORPORA) for s in splits]
     table = markdown(results)

@@ -49,6 +49,6 @@ def test_documents_in_other_layouts_stay_above_their_floors():
 def test_synthetic_sets_share_no_document():
     docs = {half: {json.loads(line)["document"] for kind in ("decisions", "assignments", "targets")
                    for line in (GOLD / f"register-{kind}-synthetic-{half}.jsonl").open(encoding="utf-8") if line.strip()}
-            for half in ("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9")}
+            for half in ("tune", "test", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8", "holdout9", "holdout10")}
     assert all(docs.values())
     assert [(a, b) for a, b in combinations(docs, 2) if docs[a] & docs[b]] == []
